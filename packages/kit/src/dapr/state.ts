@@ -1,0 +1,99 @@
+import { StateConcurrencyEnum, StateConsistencyEnum, type DaprClient } from '@dapr/dapr';
+import { DependencyError, EtagMismatchError } from '../errors';
+import { describeFailure, throwIfReturnedError } from './sdk-errors';
+
+const FIRST_WRITE = {
+  concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE,
+  consistency: StateConsistencyEnum.CONSISTENCY_STRONG,
+};
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface SaveOptions {
+  /** Write only if the stored item still has this ETag (optimistic concurrency). */
+  etag?: string;
+  /** Expire the item after this many seconds (state TTL). */
+  ttlSeconds?: number;
+}
+
+export type StateOperation<T> =
+  | { operation: 'upsert'; key: string; value: T; etag?: string; metadata?: Record<string, string> }
+  | { operation: 'delete'; key: string; etag?: string };
+
+/**
+ * One Dapr state store, by component name. Every write uses first-write-wins when an ETag is given,
+ * and every failure throws: EtagMismatchError when someone else wrote first, DependencyError otherwise.
+ */
+export class DaprStateStore<T> {
+  constructor(
+    private readonly client: DaprClient,
+    readonly storeName: string,
+  ) {}
+
+  /** The value with its ETag (the SDK's plain `get` drops the ETag; the bulk API keeps it). */
+  async get(key: string): Promise<Versioned<T> | undefined> {
+    const items = await this.call('get', key, () => this.client.state.getBulk(this.storeName, [key]));
+    const item = (items as Array<{ key: string; data?: T; etag?: string }>)[0];
+    if (!item || item.data === undefined || item.data === null || (item.data as unknown) === '') return undefined;
+    return { value: item.data, etag: item.etag ?? '' };
+  }
+
+  async save(key: string, value: T, options: SaveOptions = {}): Promise<void> {
+    await this.call('save', key, async () =>
+      throwIfReturnedError(
+        await this.client.state.save(this.storeName, [
+          {
+            key,
+            value,
+            ...(options.etag ? { etag: options.etag, options: FIRST_WRITE } : {}),
+            ...(options.ttlSeconds ? { metadata: { ttlInSeconds: String(options.ttlSeconds) } } : {}),
+          },
+        ]),
+      ),
+    );
+  }
+
+  async delete(key: string, etag?: string): Promise<void> {
+    await this.call('delete', key, async () =>
+      throwIfReturnedError(
+        await this.client.state.delete(this.storeName, key, etag ? { etag, metadata: {}, ...FIRST_WRITE } : undefined),
+      ),
+    );
+  }
+
+  /**
+   * All operations commit or none do. On a store with `outboxPublishPubsub` metadata, upserts are also
+   * published through the transactional outbox in the same commit.
+   */
+  async transact(operations: StateOperation<T>[], metadata?: Record<string, string>): Promise<void> {
+    const ops = operations.map((op) => ({
+      operation: op.operation,
+      request: {
+        key: op.key,
+        ...(op.operation === 'upsert' ? { value: op.value } : {}),
+        ...(op.etag ? { etag: op.etag, options: FIRST_WRITE } : {}),
+        ...(op.operation === 'upsert' && op.metadata ? { metadata: op.metadata } : {}),
+      },
+    }));
+    await this.call('transaction', operations.map((o) => o.key).join(','), () =>
+      this.client.state.transaction(this.storeName, ops as never, (metadata ?? null) as never),
+    );
+  }
+
+  private async call<R>(what: string, key: string, fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (e) {
+      const failure = describeFailure(e);
+      const code = (failure.body as { errorCode?: string } | undefined)?.errorCode ?? '';
+      // Dapr answers 409 (or an ERR_STATE_*_ETAG… code) when the ETag no longer matches.
+      if (failure.status === 409 || /ETAG/i.test(code) || /etag mismatch|possible etag/i.test(failure.message)) {
+        throw new EtagMismatchError(this.storeName, key, e);
+      }
+      throw new DependencyError(`state store ${this.storeName}`, `${what} ${key} failed: ${failure.message}`, e);
+    }
+  }
+}
