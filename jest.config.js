@@ -11,6 +11,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{packages,services}/*/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testEnvironment: '<rootDir>/test/support/environment.js',
       testTimeout: 120_000,
     },
   ],

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { FromSchema, JSONSchema } from './schema-types';
 import { ValidationError, type FieldProblem } from './errors';
 
 export type { FromSchema, JSONSchema };
@@ -24,7 +24,7 @@ function validatorFor(schema: JSONSchema, coerce: boolean): ValidateFunction {
   const key = schema as object;
   let fn = compiled.get(key);
   if (!fn) {
-    fn = (coerce ? coercing : exact).compile(schema as object);
+    fn = (coerce ? coercing : exact).compile(schema);
     compiled.set(key, fn);
   }
   return fn;

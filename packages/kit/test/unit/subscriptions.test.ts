@@ -1,0 +1,84 @@
+import { DropEvent, createApp, createMetrics, subscriptionRouter, type EventHandler } from '../../src';
+import { listen, memoryLogger } from './helpers';
+
+const schema = {
+  type: 'object',
+  properties: { orderId: { type: 'string' } },
+  required: ['orderId'],
+} as const;
+
+describe('subscriptionRouter', () => {
+  const seen: string[] = [];
+  let failNext = false;
+  const handlers: EventHandler<{ orderId: string }>[] = [
+    {
+      pubsub: 'pubsub',
+      topic: 'orders',
+      type: 'order.placed.v1',
+      schema,
+      async handle(data) {
+        if (failNext) {
+          failNext = false;
+          throw new Error('database down');
+        }
+        if (data.orderId === 'poison') throw new DropEvent('cannot ever succeed');
+        seen.push(data.orderId);
+      },
+    },
+    { pubsub: 'pubsub', topic: 'orders', type: 'order.cancelled.v1', schema, handle: async () => undefined },
+  ];
+  let server: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    const { logger } = memoryLogger();
+    server = await listen(
+      createApp({ logger, metrics: createMetrics('t'), routers: [subscriptionRouter(handlers as EventHandler<never>[], logger, { deadLetterTopic: 'deadletter' })] }),
+    );
+  });
+  afterAll(() => server.close());
+
+  const deliver = async (path: string, event: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify(event),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { status: string };
+  };
+  const event = (type: string, data: unknown) => ({ id: '1', source: 'orders', specversion: '1.0', type, data });
+
+  it('when Dapr asks for subscriptions, then one entry per topic routes by event.type with a default and dead letter', async () => {
+    const subs = await (await fetch(`${server.url}/dapr/subscribe`)).json();
+    expect(subs).toEqual([
+      {
+        pubsubname: 'pubsub',
+        topic: 'orders',
+        routes: {
+          rules: [
+            { match: 'event.type == "order.placed.v1"', path: '/events/orders/order.placed.v1' },
+            { match: 'event.type == "order.cancelled.v1"', path: '/events/orders/order.cancelled.v1' },
+          ],
+          default: '/events/orders/_unrouted',
+        },
+        deadLetterTopic: 'deadletter',
+      },
+    ]);
+  });
+
+  it('when a valid event is handled, then SUCCESS', async () => {
+    expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'o-1' }))).toEqual({ status: 'SUCCESS' });
+    expect(seen).toContain('o-1');
+  });
+
+  it('when the handler throws, then RETRY', async () => {
+    failNext = true;
+    expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'o-2' }))).toEqual({ status: 'RETRY' });
+  });
+
+  it('when the data fails its schema, the type is unknown, or the handler drops it, then DROP', async () => {
+    expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { id: 3 }))).toEqual({ status: 'DROP' });
+    expect(await deliver('/events/orders/_unrouted', event('order.exploded.v9', {}))).toEqual({ status: 'DROP' });
+    expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'poison' }))).toEqual({ status: 'DROP' });
+    expect(seen).not.toContain('poison');
+  });
+});

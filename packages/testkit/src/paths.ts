@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The repository root: the nearest ancestor with the workspace package.json. */
+export const repoRoot = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'tsconfig.build.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the repository root from ' + __dirname);
+    dir = up;
+  }
+  return dir;
+})();
+
+/** Where daprd comes from: DAPR_BIN, else ~/.dapr/bin (what scripts/setup-dapr.sh installs). */
+export function daprdPath(): string {
+  const file = path.join(process.env.DAPR_BIN ?? path.join(os.homedir(), '.dapr', 'bin'), 'daprd');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run 'npm run setup' (scripts/setup-dapr.sh) first`);
+  return file;
+}
+
+/** The component profile under components/ (DAPR_PROFILE, default redis), with what every profile shares. */
+export function resourcePaths(profile = process.env.DAPR_PROFILE ?? 'redis'): string[] {
+  const dirs = [path.join(repoRoot, 'components', 'common'), path.join(repoRoot, 'components', profile)];
+  for (const d of dirs) if (!fs.existsSync(d)) throw new Error(`component folder ${d} does not exist (DAPR_PROFILE=${profile})`);
+  return dirs;
+}

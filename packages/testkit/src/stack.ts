@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LoggedProcess } from './process';
+import { daprdPath, repoRoot } from './paths';
+import { appEnv, daprdArgs, loadRunFile, type Ports, type RunFile, type RunFileApp } from './run-file';
+import { freePorts } from './ports';
+
+export interface AppSpec {
+  /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
+  appId: string;
+  /** Extra environment for the app, over what the run file sets. */
+  env?: Record<string, string>;
+}
+
+export interface StackOptions {
+  apps: AppSpec[];
+  /** The contents of the local-file secret store for this run. */
+  secrets: Record<string, string>;
+  /** Component profile under components/ (default: DAPR_PROFILE, else the run file's). */
+  profile?: string;
+  /** Extra environment for every sidecar. */
+  sidecarEnv?: Record<string, string>;
+}
+
+export interface RunningApp {
+  appId: string;
+  ports: Ports;
+  appApiToken: string;
+  def?: RunFileApp;
+  appUrl: string;
+  daprUrl: string;
+  sidecar: LoggedProcess;
+  app?: LoggedProcess;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Real daprd sidecars and real service processes on free loopback ports, with the repository's own
+ * components and configuration. Logs go to files under .tmp/runs/ and are kept; `failureReport()`
+ * prints their tails. `stop()` ends every process, even after a failure.
+ */
+export class Stack {
+  private constructor(
+    readonly runDir: string,
+    private readonly apps: Map<string, RunningApp>,
+    private readonly options: StackOptions,
+    private readonly runFile: RunFile,
+  ) {}
+
+  static async start(options: StackOptions): Promise<Stack> {
+    const runDir = path.join(repoRoot, '.tmp', 'runs', `${Date.now()}-${randomBytes(3).toString('hex')}`);
+    // The sidecars run in this folder, so the components' relative paths (the dev secrets file, the
+    // name-resolution database) land here and never touch the developer's own run.
+    fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify(options.secrets, null, 2));
+    const stack = new Stack(runDir, new Map(), options, loadRunFile(options.profile));
+    try {
+      for (const spec of options.apps) await stack.launch(spec);
+      await Promise.all([...stack.apps.values()].map((a) => stack.waitReady(a)));
+    } catch (e) {
+      process.stderr.write(stack.failureReport());
+      await stack.stop();
+      throw e;
+    }
+    return stack;
+  }
+
+  get(appId: string): RunningApp {
+    const app = this.apps.get(appId);
+    if (!app) throw new Error(`no app ${appId} in this stack`);
+    return app;
+  }
+
+  /** URL of a method of `appId` through the sidecar of `via` (Dapr service invocation). */
+  invokeUrl(via: string, appId: string, methodPath: string): string {
+    return `${this.get(via).daprUrl}/v1.0/invoke/${appId}/method/${methodPath.replace(/^\//, '')}`;
+  }
+
+  private async launch(spec: AppSpec): Promise<void> {
+    const [app, http, grpc, internal, metrics] = await freePorts(5);
+    const ports: Ports = { app: app!, http: http!, grpc: grpc!, internal: internal!, metrics: metrics! };
+    const def = this.runFile.apps.find((a) => a.appID === spec.appId);
+    const token = randomBytes(16).toString('hex');
+    const args = daprdArgs(this.runFile, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, Boolean(def));
+    const sidecar = new LoggedProcess(`${spec.appId}-daprd`, daprdPath(), args, path.join(this.runDir, `${spec.appId}.daprd.log`), {
+      cwd: this.runDir,
+      env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...(def ? { APP_API_TOKEN: token } : {}), ...this.options.sidecarEnv },
+    });
+    const running: RunningApp = {
+      appId: spec.appId,
+      ports,
+      appApiToken: token,
+      appUrl: `http://127.0.0.1:${ports.app}`,
+      daprUrl: `http://127.0.0.1:${ports.http}`,
+      sidecar,
+      ...(def ? { def } : {}),
+    };
+    if (def) running.app = this.spawnApp(spec, running);
+    this.apps.set(spec.appId, running);
+  }
+
+  private spawnApp(spec: AppSpec, a: RunningApp): LoggedProcess {
+    const def = a.def!;
+    const [command, ...args] = def.command ?? [];
+    if (!command) throw new Error(`${def.appID} has no command in the run file`);
+    return new LoggedProcess(spec.appId, command === 'node' ? process.execPath : command, args, path.join(this.runDir, `${spec.appId}.app.log`), {
+      cwd: def.appDirPath,
+      env: {
+        ...process.env,
+        ...appEnv(this.runFile, def, a.ports),
+        NODE_ENV: 'test',
+        APP_API_TOKEN: a.appApiToken,
+        LOG_LEVEL: 'debug',
+        ...spec.env,
+      },
+    });
+  }
+
+  /** Kills an app process (SIGKILL by default) and starts it again on the same port, for fault tests. */
+  async restartApp(appId: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const a = this.get(appId);
+    const spec = this.options.apps.find((s) => s.appId === appId)!;
+    if (!a.def) throw new Error(`${appId} is an app-less sidecar`);
+    a.app?.signal(signal);
+    await a.app?.exited;
+    a.app = this.spawnApp(spec, a);
+    await this.waitReady(a);
+  }
+
+  private async waitReady(a: RunningApp): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    // The app is ready when its /readyz (which checks its sidecar) says so; the sidecar is fully up
+    // when /v1.0/healthz answers 204 (it has loaded components and reached the app).
+    const probes = [`${a.daprUrl}/v1.0/healthz`, ...(a.app ? [`${a.appUrl}/readyz`] : [])];
+    for (const url of probes) {
+      for (;;) {
+        if (!a.sidecar.running) throw new Error(`daprd for ${a.appId} exited (see ${a.sidecar.logFile})`);
+        if (a.app && !a.app.running) throw new Error(`app ${a.appId} exited (see ${a.app.logFile})`);
+        const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (Date.now() > deadline) throw new Error(`${a.appId}: ${url} not ready within ${READY_TIMEOUT_MS} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  /** The last lines of every log of this stack, for a failing test's output. */
+  failureReport(lines = 60): string {
+    let out = `\n===== logs of stack ${this.runDir} =====\n`;
+    for (const a of this.apps.values()) {
+      for (const p of [a.sidecar, a.app]) {
+        if (!p) continue;
+        out += `----- ${p.name} (${p.logFile}) -----\n${p.log().split('\n').slice(-lines).join('\n')}\n`;
+      }
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if ((globalThis as { __testFailed?: boolean }).__testFailed) process.stderr.write(this.failureReport());
+    const all = [...this.apps.values()];
+    // Apps first (they drain through their sidecars), then the sidecars.
+    await Promise.all(all.map((a) => a.app?.stop()));
+    await Promise.all(all.map((a) => a.sidecar.stop()));
+  }
+}
