@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -41,7 +41,12 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   const health = healthRouter(deps.readiness ?? [], deps.lifecycle ?? { draining: false }, deps.metrics.registry);
-  for (const router of [health, ...deps.routers]) {
+  // What daprd asks every app at start-up; a service with subscriptions answers /dapr/subscribe itself
+  // (its router comes first), the rest answer "nothing" instead of logging a 404 per sidecar start.
+  const daprDefaults = new Router();
+  daprDefaults.get('/dapr/subscribe', (ctx) => void (ctx.body = []));
+  daprDefaults.get('/dapr/config', (ctx) => void (ctx.body = {}));
+  for (const router of [health, ...deps.routers, daprDefaults]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

@@ -19,10 +19,3 @@ export function daprdPath(): string {
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: run 'npm run setup' (scripts/setup-dapr.sh) first`);
   return file;
 }
-
-/** The component profile under components/ (DAPR_PROFILE, default redis), with what every profile shares. */
-export function resourcePaths(profile = process.env.DAPR_PROFILE ?? 'redis'): string[] {
-  const dirs = [path.join(repoRoot, 'components', 'common'), path.join(repoRoot, 'components', profile)];
-  for (const d of dirs) if (!fs.existsSync(d)) throw new Error(`component folder ${d} does not exist (DAPR_PROFILE=${profile})`);
-  return dirs;
-}

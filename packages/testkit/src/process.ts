@@ -17,11 +17,21 @@ export class LoggedProcess {
     command: string,
     args: string[],
     readonly logFile: string,
-    options: { cwd: string; env: NodeJS.ProcessEnv },
+    options: { cwd: string; env: NodeJS.ProcessEnv; /** also print each line, prefixed, to stdout */ echo?: boolean },
   ) {
-    const out = fs.openSync(logFile, 'a');
-    this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
-    fs.closeSync(out);
+    if (options.echo) {
+      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const file = fs.createWriteStream(logFile, { flags: 'a' });
+      const prefix = `[${name}] `;
+      for (const stream of [this.child.stdout!, this.child.stderr!]) {
+        stream.pipe(file, { end: false });
+        stream.on('data', (chunk: Buffer) => process.stdout.write(String(chunk).replace(/^(?=.)/gm, prefix)));
+      }
+    } else {
+      const out = fs.openSync(logFile, 'a');
+      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
+      fs.closeSync(out);
+    }
     live.add(this.child);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {

@@ -5,6 +5,7 @@ import { LoggedProcess } from './process';
 import { daprdPath, repoRoot } from './paths';
 import { appEnv, daprdArgs, loadRunFile, type Ports, type RunFile, type RunFileApp } from './run-file';
 import { freePorts } from './ports';
+import { readinessUrls, waitForUrls } from './ready';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -129,21 +130,9 @@ export class Stack {
     await this.waitReady(a);
   }
 
-  private async waitReady(a: RunningApp): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    // The app is ready when its /readyz (which checks its sidecar) says so; the sidecar is fully up
-    // when /v1.0/healthz answers 204 (it has loaded components and reached the app).
-    const probes = [`${a.daprUrl}/v1.0/healthz`, ...(a.app ? [`${a.appUrl}/readyz`] : [])];
-    for (const url of probes) {
-      for (;;) {
-        if (!a.sidecar.running) throw new Error(`daprd for ${a.appId} exited (see ${a.sidecar.logFile})`);
-        if (a.app && !a.app.running) throw new Error(`app ${a.appId} exited (see ${a.app.logFile})`);
-        const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-        if (ok) break;
-        if (Date.now() > deadline) throw new Error(`${a.appId}: ${url} not ready within ${READY_TIMEOUT_MS} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+  private waitReady(a: RunningApp): Promise<void> {
+    const watched = [a.sidecar, ...(a.app ? [a.app] : [])];
+    return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.appUrl : undefined), watched, READY_TIMEOUT_MS);
   }
 
   /** The last lines of every log of this stack, for a failing test's output. */

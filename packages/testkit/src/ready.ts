@@ -1,0 +1,26 @@
+import type { LoggedProcess } from './process';
+
+/**
+ * Waits until every URL answers 2xx, failing fast when one of the watched processes exits and
+ * failing with the URL that never answered when the deadline passes.
+ */
+export async function waitForUrls(urls: string[], watched: LoggedProcess[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const url of urls) {
+    for (;;) {
+      const dead = watched.find((p) => !p.running);
+      if (dead) throw new Error(`${dead.name} exited before it was ready (log: ${dead.logFile})`);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The probes that say an app and its sidecar are both up. */
+export function readinessUrls(daprUrl: string, appUrl: string | undefined): string[] {
+  // /v1.0/healthz answers 204 once daprd has loaded its components and reached the app; the app's own
+  // /readyz checks its sidecar and its database.
+  return [`${daprUrl}/v1.0/healthz`, ...(appUrl ? [`${appUrl}/readyz`] : [])];
+}

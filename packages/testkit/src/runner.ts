@@ -1,0 +1,88 @@
+// `npm start`: runs dapr/run.yaml without the Dapr CLI — each app with its daprd sidecar, every port on
+// loopback — waits until all are ready, prints where to call them, and on Ctrl-C stops everything.
+import fs from 'node:fs';
+import path from 'node:path';
+import { LoggedProcess } from './process';
+import { daprdPath, repoRoot } from './paths';
+import { appEnv, daprdArgs, loadRunFile, type Ports } from './run-file';
+import { readinessUrls, waitForUrls } from './ready';
+import { ensureDevDatabases } from './dev-databases';
+
+const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
+
+async function main(): Promise<void> {
+  const run = loadRunFile(process.env.DAPR_PROFILE);
+  const logDir = path.join(repoRoot, '.run', 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const created = await ensureDevDatabases(path.join(repoRoot, 'dapr', 'secrets.dev.json'));
+  if (created.length) say(`created databases: ${created.join(', ')}`);
+
+  const procs: LoggedProcess[] = [];
+  const started = run.apps.map((app) => {
+    const ports: Ports = {
+      app: app.appPort!, http: app.daprHTTPPort!, grpc: app.daprGRPCPort!, internal: app.daprInternalGRPCPort!, metrics: app.metricsPort!,
+    };
+    const sidecar = new LoggedProcess(`${app.appID}-daprd`, daprdPath(), daprdArgs(run, app, ports, Boolean(app.command)),
+      path.join(logDir, `${app.appID}.daprd.log`), { cwd: repoRoot, env: { ...process.env, DAPR_HOST_IP: '127.0.0.1' } });
+    procs.push(sidecar);
+    let proc: LoggedProcess | undefined;
+    if (app.command?.length) {
+      const [cmd, ...args] = app.command;
+      proc = new LoggedProcess(app.appID, cmd === 'node' ? process.execPath : cmd!, args, path.join(logDir, `${app.appID}.app.log`), {
+        cwd: app.appDirPath,
+        env: { ...process.env, ...appEnv(run, app, ports) },
+        echo: true,
+      });
+      procs.push(proc);
+    }
+    return { app, ports, sidecar, proc };
+  });
+
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await Promise.all(started.map((s) => s.proc?.stop()));
+    await Promise.all(started.map((s) => s.sidecar.stop()));
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    await Promise.all(
+      started.map((s) =>
+        waitForUrls(readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined),
+          [s.sidecar, ...(s.proc ? [s.proc] : [])], 180_000),
+      ),
+    );
+  } catch (e) {
+    say(`start-up failed: ${(e as Error).message}`);
+    for (const p of procs) say(`--- ${p.name} (${p.logFile}) ---\n${p.log().split('\n').slice(-25).join('\n')}`);
+    await stopAll(1);
+    return;
+  }
+
+  say(`ready (profile: ${process.env.DAPR_PROFILE ?? 'as in dapr/run.yaml'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`);
+  for (const s of started) {
+    say(`  ${s.app.appID.padEnd(10)} app http://127.0.0.1:${s.ports.app}   sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`);
+  }
+  const first = started.find((s) => s.app.appID === 'catalog') ?? started[0]!;
+  say(`try: curl 'http://127.0.0.1:${first.ports.http}/v1.0/invoke/${first.app.appID}/method/products?limit=2'`);
+  say('Ctrl-C stops everything.');
+
+  for (const p of procs) {
+    void p.exited.then((code) => {
+      if (stopping) return;
+      say(`${p.name} exited with ${code}; last lines of ${p.logFile}:\n${p.log().split('\n').slice(-25).join('\n')}`);
+      void stopAll(1);
+    });
+  }
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`[shop] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

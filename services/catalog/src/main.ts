@@ -1,0 +1,47 @@
+import {
+  createDaprClient, createLogger, createMetrics, ConfigError, readSecret, serve, sidecarReadiness, waitForSidecar,
+} from '@shop/kit';
+import { createCatalogApp } from './app';
+import { loadConfig } from './config';
+import { createDataSource, migrate } from './store/typeorm-data-source';
+import { TypeOrmProductStore } from './store/typeorm-product-store';
+import { seedCatalog } from './seed/seed';
+
+// config → dependencies → listen → drain on SIGTERM. Nothing else belongs here.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'catalog', level: config.logLevel });
+  const dapr = createDaprClient(config, logger);
+  await waitForSidecar(dapr, config, config.sidecarWaitMs);
+
+  const dataSource = createDataSource(await readSecret(dapr, config.secretStore, config.dbUrlSecret));
+  await dataSource.initialize();
+  if (config.migrateOnStart) await migrate(dataSource);
+  if (config.seedOnStart) logger.info('catalog seeded', await seedCatalog(dataSource));
+
+  const lifecycle = { draining: false };
+  const app = createCatalogApp({
+    logger,
+    metrics: createMetrics('catalog'),
+    store: new TypeOrmProductStore(dataSource),
+    readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) }],
+    lifecycle,
+    appApiToken: config.appApiToken,
+    bodyLimit: config.bodyLimit,
+  });
+  await serve(app, {
+    port: config.port,
+    host: config.host,
+    logger,
+    lifecycle,
+    drainMs: config.drainMs,
+    onClose: [() => dataSource.destroy(), () => dapr.stop()],
+  });
+}
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad config) this is the only way to say why we stop.
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`catalog failed to start: ${message}\n`);
+  process.exit(1);
+});
