@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 bash scripts/setup-dapr.sh
 bash scripts/ensure-servers.sh postgres redis
+npm run --silent lint
 npm run --silent build
 mkdir -p .tmp
 exec npx jest --ci --runInBand --json --outputFile=.tmp/jest-results.json "$@"

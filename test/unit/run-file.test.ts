@@ -3,13 +3,20 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { loadRunFile, repoRoot } from '@shop/testkit';
 
-const services = fs.readdirSync(path.join(repoRoot, 'services')).filter((d) => fs.existsSync(path.join(repoRoot, 'services', d, 'package.json')));
+const services = fs
+  .readdirSync(path.join(repoRoot, 'services'))
+  .filter((d) => fs.existsSync(path.join(repoRoot, 'services', d, 'package.json')));
 
 describe('dapr/run.yaml', () => {
   const run = loadRunFile();
 
   it('when read, then it lists exactly the services under services/, each started from its built main', () => {
-    expect(run.apps.map((a) => a.appID).filter((id) => services.includes(id)).sort()).toEqual([...services].sort());
+    expect(
+      run.apps
+        .map((a) => a.appID)
+        .filter((id) => services.includes(id))
+        .sort(),
+    ).toEqual([...services].sort());
     for (const app of run.apps.filter((a) => services.includes(a.appID))) {
       expect(app.command).toEqual(['node', `services/${app.appID}/dist/main.js`]);
       expect(app.appDirPath).toBe(repoRoot);
@@ -17,7 +24,9 @@ describe('dapr/run.yaml', () => {
   });
 
   it('when ports are compared, then no two apps or sidecars share one, and none is a placement or scheduler default', () => {
-    const ports = run.apps.flatMap((a) => [a.appPort, a.daprHTTPPort, a.daprGRPCPort, a.daprInternalGRPCPort, a.metricsPort].filter((p) => p !== undefined));
+    const ports = run.apps.flatMap((a) =>
+      [a.appPort, a.daprHTTPPort, a.daprGRPCPort, a.daprInternalGRPCPort, a.metricsPort].filter((p) => p !== undefined),
+    );
     expect(new Set(ports).size).toBe(ports.length);
     expect(ports).not.toEqual(expect.arrayContaining([50005]));
     expect(ports).not.toEqual(expect.arrayContaining([50006]));

@@ -50,7 +50,7 @@ function fail(): never {
 type Opts<T> = { doc: string; default?: T };
 
 function setting<T>(env: string, opts: Opts<T>, expect: string, parse: (raw: string) => T): Setting<T> {
-  return 'default' in opts ? { env, doc: opts.doc, parse, expect, fallback: opts.default as T } : { env, doc: opts.doc, parse, expect };
+  return 'default' in opts ? { env, doc: opts.doc, parse, expect, fallback: opts.default } : { env, doc: opts.doc, parse, expect };
 }
 
 export const int = (env: string, opts: Opts<number> & { min?: number; max?: number }): Setting<number> => {

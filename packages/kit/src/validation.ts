@@ -55,10 +55,13 @@ function toFieldProblems(errors: ErrorObject[], source: Source): FieldProblem[] 
     if (e.keyword === 'additionalProperties') path.push(String(params.additionalProperty));
     const field = [source, ...path].reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : `${acc}.${part}`));
     const message =
-      e.keyword === 'required' ? 'is required'
-      : e.keyword === 'additionalProperties' ? 'is not allowed'
-      : e.keyword === 'enum' ? `must be one of ${(params.allowedValues as unknown[]).join(', ')}`
-      : (e.message ?? 'is not valid');
+      e.keyword === 'required'
+        ? 'is required'
+        : e.keyword === 'additionalProperties'
+          ? 'is not allowed'
+          : e.keyword === 'enum'
+            ? `must be one of ${(params.allowedValues as unknown[]).join(', ')}`
+            : (e.message ?? 'is not valid');
     return { field, message };
   });
 }

@@ -10,7 +10,10 @@ export async function waitForUrls(urls: string[], watched: LoggedProcess[], time
     for (;;) {
       const dead = watched.find((p) => !p.running);
       if (dead) throw new Error(`${dead.name} exited before it was ready (log: ${dead.logFile})`);
-      const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));

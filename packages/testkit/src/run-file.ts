@@ -42,12 +42,13 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
   const raw = parse(fs.readFileSync(file, 'utf8')) as RunFile;
   const base = path.dirname(file);
   const abs = (p: string) => path.resolve(base, p);
-  const resourcesPaths = raw.common.resourcesPaths.map(abs).map((p) =>
-    profile && path.basename(path.dirname(p)) === 'components' && path.basename(p) !== 'common'
-      ? path.join(path.dirname(p), profile)
-      : p,
-  );
-  for (const p of resourcesPaths) if (!fs.existsSync(p)) throw new Error(`component folder ${p} does not exist (DAPR_PROFILE=${profile ?? ''})`);
+  const resourcesPaths = raw.common.resourcesPaths
+    .map(abs)
+    .map((p) =>
+      profile && path.basename(path.dirname(p)) === 'components' && path.basename(p) !== 'common' ? path.join(path.dirname(p), profile) : p,
+    );
+  for (const p of resourcesPaths)
+    if (!fs.existsSync(p)) throw new Error(`component folder ${p} does not exist (DAPR_PROFILE=${profile ?? ''})`);
   return {
     ...raw,
     common: { ...raw.common, resourcesPaths, configFilePath: abs(raw.common.configFilePath) },
@@ -67,24 +68,39 @@ export interface Ports {
 export function daprdArgs(run: RunFile, app: RunFileApp, ports: Ports, hasApp: boolean): string[] {
   const c = run.common;
   return [
-    '--app-id', app.appID,
-    '--dapr-http-port', String(ports.http),
-    '--dapr-grpc-port', String(ports.grpc),
-    '--dapr-internal-grpc-port', String(ports.internal),
-    '--dapr-internal-grpc-listen-address', '127.0.0.1',
-    '--metrics-port', String(ports.metrics),
-    '--metrics-listen-address', '127.0.0.1',
-    '--dapr-listen-addresses', c.apiListenAddresses ?? '127.0.0.1',
-    '--config', c.configFilePath,
+    '--app-id',
+    app.appID,
+    '--dapr-http-port',
+    String(ports.http),
+    '--dapr-grpc-port',
+    String(ports.grpc),
+    '--dapr-internal-grpc-port',
+    String(ports.internal),
+    '--dapr-internal-grpc-listen-address',
+    '127.0.0.1',
+    '--metrics-port',
+    String(ports.metrics),
+    '--metrics-listen-address',
+    '127.0.0.1',
+    '--dapr-listen-addresses',
+    c.apiListenAddresses ?? '127.0.0.1',
+    '--config',
+    c.configFilePath,
     ...c.resourcesPaths.flatMap((p) => ['--resources-path', p]),
-    '--placement-host-address', '',
-    '--scheduler-host-address', '',
-    '--log-level', c.logLevel ?? 'info',
+    '--placement-host-address',
+    '',
+    '--scheduler-host-address',
+    '',
+    '--log-level',
+    c.logLevel ?? 'info',
     ...(hasApp
       ? [
-          '--app-port', String(ports.app),
-          '--app-protocol', c.appProtocol ?? 'http',
-          '--app-channel-address', '127.0.0.1',
+          '--app-port',
+          String(ports.app),
+          '--app-protocol',
+          c.appProtocol ?? 'http',
+          '--app-channel-address',
+          '127.0.0.1',
           ...(c.enableAppHealthCheck ? ['--enable-app-health-check', '--app-health-check-path', c.appHealthCheckPath ?? '/healthz'] : []),
         ]
       : []),

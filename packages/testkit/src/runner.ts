@@ -20,10 +20,19 @@ async function main(): Promise<void> {
   const procs: LoggedProcess[] = [];
   const started = run.apps.map((app) => {
     const ports: Ports = {
-      app: app.appPort!, http: app.daprHTTPPort!, grpc: app.daprGRPCPort!, internal: app.daprInternalGRPCPort!, metrics: app.metricsPort!,
+      app: app.appPort!,
+      http: app.daprHTTPPort!,
+      grpc: app.daprGRPCPort!,
+      internal: app.daprInternalGRPCPort!,
+      metrics: app.metricsPort!,
     };
-    const sidecar = new LoggedProcess(`${app.appID}-daprd`, daprdPath(), daprdArgs(run, app, ports, Boolean(app.command)),
-      path.join(logDir, `${app.appID}.daprd.log`), { cwd: repoRoot, env: { ...process.env, DAPR_HOST_IP: '127.0.0.1' } });
+    const sidecar = new LoggedProcess(
+      `${app.appID}-daprd`,
+      daprdPath(),
+      daprdArgs(run, app, ports, Boolean(app.command)),
+      path.join(logDir, `${app.appID}.daprd.log`),
+      { cwd: repoRoot, env: { ...process.env, DAPR_HOST_IP: '127.0.0.1' } },
+    );
     procs.push(sidecar);
     let proc: LoggedProcess | undefined;
     if (app.command?.length) {
@@ -43,7 +52,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(started.map((s) => s.proc?.stop()));
+    await Promise.all(started.flatMap((s) => (s.proc ? [s.proc.stop()] : [])));
     await Promise.all(started.map((s) => s.sidecar.stop()));
     say('stopped');
     process.exit(code);
@@ -54,8 +63,11 @@ async function main(): Promise<void> {
   try {
     await Promise.all(
       started.map((s) =>
-        waitForUrls(readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined),
-          [s.sidecar, ...(s.proc ? [s.proc] : [])], 180_000),
+        waitForUrls(
+          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined),
+          [s.sidecar, ...(s.proc ? [s.proc] : [])],
+          180_000,
+        ),
       ),
     );
   } catch (e) {
@@ -67,7 +79,9 @@ async function main(): Promise<void> {
 
   say(`ready (profile: ${process.env.DAPR_PROFILE ?? 'as in dapr/run.yaml'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`);
   for (const s of started) {
-    say(`  ${s.app.appID.padEnd(10)} app http://127.0.0.1:${s.ports.app}   sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`);
+    say(
+      `  ${s.app.appID.padEnd(10)} app http://127.0.0.1:${s.ports.app}   sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`,
+    );
   }
   const first = started.find((s) => s.app.appID === 'catalog') ?? started[0]!;
   say(`try: curl 'http://127.0.0.1:${first.ports.http}/v1.0/invoke/${first.app.appID}/method/products?limit=2'`);

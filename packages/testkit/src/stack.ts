@@ -106,17 +106,23 @@ export class Stack {
     const def = a.def!;
     const [command, ...args] = def.command ?? [];
     if (!command) throw new Error(`${def.appID} has no command in the run file`);
-    return new LoggedProcess(spec.appId, command === 'node' ? process.execPath : command, args, path.join(this.runDir, `${spec.appId}.app.log`), {
-      cwd: def.appDirPath,
-      env: {
-        ...process.env,
-        ...appEnv(this.runFile, def, a.ports),
-        NODE_ENV: 'test',
-        APP_API_TOKEN: a.appApiToken,
-        LOG_LEVEL: 'debug',
-        ...spec.env,
+    return new LoggedProcess(
+      spec.appId,
+      command === 'node' ? process.execPath : command,
+      args,
+      path.join(this.runDir, `${spec.appId}.app.log`),
+      {
+        cwd: def.appDirPath,
+        env: {
+          ...process.env,
+          ...appEnv(this.runFile, def, a.ports),
+          NODE_ENV: 'test',
+          APP_API_TOKEN: a.appApiToken,
+          LOG_LEVEL: 'debug',
+          ...spec.env,
+        },
       },
-    });
+    );
   }
 
   /** Kills an app process (SIGKILL by default) and starts it again on the same port, for fault tests. */
@@ -151,7 +157,7 @@ export class Stack {
     if ((globalThis as { __testFailed?: boolean }).__testFailed) process.stderr.write(this.failureReport());
     const all = [...this.apps.values()];
     // Apps first (they drain through their sidecars), then the sidecars.
-    await Promise.all(all.map((a) => a.app?.stop()));
+    await Promise.all(all.flatMap((a) => (a.app ? [a.app.stop()] : [])));
     await Promise.all(all.map((a) => a.sidecar.stop()));
   }
 }

@@ -1,6 +1,4 @@
-import {
-  createDaprClient, createLogger, createMetrics, ConfigError, readSecret, serve, sidecarReadiness, waitForSidecar,
-} from '@shop/kit';
+import { createDaprClient, createLogger, createMetrics, ConfigError, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
 import { createCatalogApp } from './app';
 import { loadConfig } from './config';
 import { createDataSource, migrate } from './store/typeorm-data-source';

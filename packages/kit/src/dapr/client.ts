@@ -19,7 +19,9 @@ export function createDaprClient(address: SidecarAddress, logger: Logger): DaprC
 }
 
 function sdkLogger(logger: Logger): LoggerService {
-  const log = (level: string) => (message: unknown, ...rest: unknown[]) =>
-    logger.log(level, String(message), rest.length ? { 'dapr.sdk': rest.map(String) } : {});
+  const log =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]) =>
+      logger.log(level, String(message), rest.length ? { 'dapr.sdk': rest.map(String) } : {});
   return { error: log('error'), warn: log('warn'), info: log('info'), verbose: log('debug'), debug: log('debug') };
 }

@@ -1,4 +1,4 @@
-import { HttpMethod, type DaprClient } from '@dapr/dapr';
+import { type HttpMethod, type DaprClient } from '@dapr/dapr';
 import { propagationHeaders } from '../context';
 import { AppError, DependencyError } from '../errors';
 import { describeFailure } from './sdk-errors';

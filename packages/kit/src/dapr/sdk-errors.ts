@@ -30,7 +30,7 @@ export function describeFailure(error: unknown): SidecarFailure {
 
 /** Throws what the SDK returned as `{error}`, so callers see one behaviour: failure throws. */
 export function throwIfReturnedError(result: unknown): void {
-  if (result && typeof result === 'object' && 'error' in result && (result as { error: unknown }).error) {
-    throw (result as { error: unknown }).error;
+  if (result && typeof result === 'object' && 'error' in result && result.error) {
+    throw result.error instanceof Error ? result.error : new Error(JSON.stringify(result.error));
   }
 }

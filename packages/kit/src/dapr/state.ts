@@ -58,9 +58,7 @@ export class DaprStateStore<T> {
 
   async delete(key: string, etag?: string): Promise<void> {
     await this.call('delete', key, async () =>
-      throwIfReturnedError(
-        await this.client.state.delete(this.storeName, key, etag ? { etag, metadata: {}, ...FIRST_WRITE } : undefined),
-      ),
+      throwIfReturnedError(await this.client.state.delete(this.storeName, key, etag ? { etag, metadata: {}, ...FIRST_WRITE } : undefined)),
     );
   }
 

@@ -67,7 +67,7 @@ export function subscriptionRouter(handlers: readonly EventHandler<never>[], log
 
   for (const h of handlers) {
     router.post(routeFor(h), async (ctx) => {
-      ctx.body = { status: await deliver(h as EventHandler<unknown>, ctx.request.body as CloudEvent, logger) };
+      ctx.body = { status: await deliver(h, ctx.request.body as CloudEvent, logger) };
     });
   }
   for (const t of topics.values()) {

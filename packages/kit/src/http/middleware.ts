@@ -104,11 +104,17 @@ function asAppError(caught: unknown): AppError {
 export function appTokenGuard(token: string | undefined, exempt: ReadonlySet<string>): Middleware {
   const expected = token ? Buffer.from(token) : undefined;
   return async (ctx: Context, next: Next) => {
-    if (!expected || exempt.has(ctx.path)) return next();
-    const given = Buffer.from(ctx.get('dapr-api-token'));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new AppError({ status: 401, code: 'app-token-required', title: 'Unauthorized', detail: 'Calls must come through the Dapr sidecar' });
+    if (expected && !exempt.has(ctx.path)) {
+      const given = Buffer.from(ctx.get('dapr-api-token'));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new AppError({
+          status: 401,
+          code: 'app-token-required',
+          title: 'Unauthorized',
+          detail: 'Calls must come through the Dapr sidecar',
+        });
+      }
     }
-    return next();
+    await next();
   };
 }

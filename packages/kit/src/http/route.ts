@@ -52,7 +52,12 @@ export function routerFor(routes: readonly RouteDef[], prefix = ''): Router {
   for (const def of routes) {
     router.register(def.path, [def.method], async (ctx) => {
       if (def.body && ctx.request.length && !ctx.request.is('json', '+json')) {
-        throw new AppError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as application/json' });
+        throw new AppError({
+          status: 415,
+          code: 'unsupported-media-type',
+          title: 'Unsupported media type',
+          detail: 'Send the body as application/json',
+        });
       }
       const input = {
         query: def.query ? validate(def.query, { ...ctx.query }, 'query') : undefined,

@@ -31,7 +31,13 @@ function build(appApiToken?: string) {
     }),
     route({ method: 'GET', path: '/log', summary: 'logs', handle: async () => (logger.info('inside handler'), { ok: true }) }),
   ];
-  const app = createApp({ logger, metrics: createMetrics('test'), routers: [routerFor(routes)], bodyLimit: '1kb', ...(appApiToken ? { appApiToken } : {}) });
+  const app = createApp({
+    logger,
+    metrics: createMetrics('test'),
+    routers: [routerFor(routes)],
+    bodyLimit: '1kb',
+    ...(appApiToken ? { appApiToken } : {}),
+  });
   return { app, lines };
 }
 
@@ -45,7 +51,8 @@ describe('createApp', () => {
   });
   afterAll(() => server.close());
 
-  const post = (body: string, type = 'application/json') => fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type = 'application/json') =>
+    fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': type }, body });
 
   it('when a handler sets 201, then the body and status are returned', async () => {
     const res = await post('{"name":"lamp"}');
@@ -107,7 +114,12 @@ describe('createApp', () => {
     });
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const line = lines().find((l) => l.message === 'inside handler');
-    expect(line).toMatchObject({ 'trace.id': '4bf92f3577b34da6a3ce929d0e0e4736', 'span.id': '00f067aa0ba902b7', 'http.request.id': 'req-42', 'service.name': 'test' });
+    expect(line).toMatchObject({
+      'trace.id': '4bf92f3577b34da6a3ce929d0e0e4736',
+      'span.id': '00f067aa0ba902b7',
+      'http.request.id': 'req-42',
+      'service.name': 'test',
+    });
   });
 
   it('when metrics are scraped, then request durations are labelled by route template', async () => {

@@ -9,7 +9,12 @@ const settings = {
 
 describe('readConfig', () => {
   it('when values are set, then they are parsed to their types', () => {
-    expect(readConfig(settings, { APP_PORT: '8080', RETRIES: '2', VERBOSE: 'true' })).toEqual({ port: 8080, retries: 2, name: 'x', verbose: true });
+    expect(readConfig(settings, { APP_PORT: '8080', RETRIES: '2', VERBOSE: 'true' })).toEqual({
+      port: 8080,
+      retries: 2,
+      name: 'x',
+      verbose: true,
+    });
   });
 
   it('when a required value is missing and another is malformed, then one error names both keys and env vars', () => {

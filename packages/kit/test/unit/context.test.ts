@@ -9,12 +9,14 @@ describe('parseTraceparent', () => {
     });
   });
 
-  it.each([['garbage'], ['00-00000000000000000000000000000000-00f067aa0ba902b7-01'], ['ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'], [undefined]])(
-    'when the header is %p, then it is ignored',
-    (value) => {
-      expect(parseTraceparent(value)).toEqual({});
-    },
-  );
+  it.each([
+    ['garbage'],
+    ['00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+    ['ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+    [undefined],
+  ])('when the header is %p, then it is ignored', (value) => {
+    expect(parseTraceparent(value)).toEqual({});
+  });
 });
 
 describe('requestIdFrom', () => {

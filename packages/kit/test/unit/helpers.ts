@@ -23,5 +23,13 @@ export function memoryLogger(service = 'test'): { logger: Logger; lines: () => R
     },
   });
   const logger = createLogger({ service, level: 'debug', transports: [new winston.transports.Stream({ stream })] });
-  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

@@ -2,7 +2,9 @@ import { describeFailure } from '../../src/dapr/sdk-errors';
 
 describe('describeFailure', () => {
   it('when the SDK threw its JSON error, then status and the sidecar body are recovered', () => {
-    const err = new Error(JSON.stringify({ error: 'Conflict', error_msg: '{"errorCode":"ERR_STATE_SAVE","message":"possible etag mismatch"}', status: 409 }));
+    const err = new Error(
+      JSON.stringify({ error: 'Conflict', error_msg: '{"errorCode":"ERR_STATE_SAVE","message":"possible etag mismatch"}', status: 409 }),
+    );
     const f = describeFailure(err);
     expect(f.status).toBe(409);
     expect(f.body).toEqual({ errorCode: 'ERR_STATE_SAVE', message: 'possible etag mismatch' });

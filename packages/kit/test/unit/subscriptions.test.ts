@@ -31,7 +31,11 @@ describe('subscriptionRouter', () => {
   beforeAll(async () => {
     const { logger } = memoryLogger();
     server = await listen(
-      createApp({ logger, metrics: createMetrics('t'), routers: [subscriptionRouter(handlers as EventHandler<never>[], logger, { deadLetterTopic: 'deadletter' })] }),
+      createApp({
+        logger,
+        metrics: createMetrics('t'),
+        routers: [subscriptionRouter(handlers, logger, { deadLetterTopic: 'deadletter' })],
+      }),
     );
   });
   afterAll(() => server.close());

@@ -15,7 +15,10 @@ const query = {
 const body = {
   type: 'object',
   additionalProperties: false,
-  properties: { email: { type: 'string', format: 'email' }, items: { type: 'array', items: { type: 'object', properties: { qty: { type: 'integer', minimum: 1 } } } } },
+  properties: {
+    email: { type: 'string', format: 'email' },
+    items: { type: 'array', items: { type: 'object', properties: { qty: { type: 'integer', minimum: 1 } } } },
+  },
   required: ['email'],
 } as const;
 

@@ -37,82 +37,222 @@ export interface SeedCatalog {
 type CategorySpec = [string, string, string, number, number, CategorySpec[]?];
 
 const TREE: CategorySpec[] = [
-  ['electronics', 'Electronics', '', 0, 0, [
-    ['audio', 'Audio', 'Headphone Stand|Audio Cable|Portable DAC', 15, 180, [
-      ['headphones', 'Headphones', 'Wireless Headphones|Over-Ear Headphones|Noise-Cancelling Headphones|Earbuds', 29, 449],
-      ['speakers', 'Speakers', 'Bluetooth Speaker|Bookshelf Speakers|Soundbar|Smart Speaker', 39, 799],
-      ['microphones', 'Microphones', 'USB Microphone|Condenser Microphone|Lavalier Microphone', 25, 349],
-    ]],
-    ['computers', 'Computers', '', 0, 0, [
-      ['laptops', 'Laptops', 'Ultrabook|Gaming Laptop|Laptop|Convertible Laptop', 499, 2999],
-      ['monitors', 'Monitors', '4K Monitor|Curved Monitor|Gaming Monitor|Portable Monitor', 129, 1299],
-      ['keyboards', 'Keyboards', 'Mechanical Keyboard|Wireless Keyboard|Ergonomic Keyboard', 29, 249],
-    ]],
-    ['phones', 'Phones', '', 0, 0, [
-      ['smartphones', 'Smartphones', 'Smartphone|Rugged Smartphone|Foldable Phone', 199, 1599],
-      ['phone-accessories', 'Phone Accessories', 'Phone Case|Screen Protector|Wireless Charger|Car Mount', 9, 79],
-    ]],
-  ]],
-  ['home', 'Home', '', 0, 0, [
-    ['kitchen', 'Kitchen', 'Kitchen Scale|Spice Rack|Cutting Board', 12, 89, [
-      ['cookware', 'Cookware', 'Frying Pan|Dutch Oven|Saucepan|Stockpot|Wok', 19, 399],
-      ['knives', 'Knives', "Chef's Knife|Paring Knife|Knife Block Set|Bread Knife", 15, 299],
-      ['small-appliances', 'Small Appliances', 'Blender|Coffee Maker|Toaster|Stand Mixer|Kettle', 25, 599],
-    ]],
-    ['furniture', 'Furniture', '', 0, 0, [
-      ['chairs', 'Chairs', 'Office Chair|Dining Chair|Lounge Chair|Bar Stool', 49, 899],
-      ['desks', 'Desks', 'Standing Desk|Writing Desk|Corner Desk', 99, 1199],
-      ['shelving', 'Shelving', 'Bookcase|Wall Shelf|Storage Cube', 29, 499],
-    ]],
-    ['bedding', 'Bedding', '', 0, 0, [
-      ['pillows', 'Pillows', 'Memory Foam Pillow|Down Pillow|Body Pillow', 19, 149],
-      ['sheets', 'Sheets', 'Cotton Sheet Set|Linen Sheet Set|Fitted Sheet', 29, 249],
-    ]],
-  ]],
-  ['sports', 'Sports', '', 0, 0, [
-    ['running', 'Running', 'Running Belt|Reflective Vest', 12, 59, [
-      ['running-shoes', 'Running Shoes', 'Road Running Shoes|Trail Running Shoes|Racing Flats', 69, 249],
-      ['running-apparel', 'Running Apparel', 'Running Shorts|Running Jacket|Compression Tights', 19, 149],
-    ]],
-    ['cycling', 'Cycling', '', 0, 0, [
-      ['bikes', 'Bikes', 'Road Bike|Mountain Bike|Gravel Bike|Commuter Bike', 399, 3999],
-      ['helmets', 'Helmets', 'Road Helmet|MTB Helmet|Commuter Helmet', 39, 299],
-    ]],
-    ['fitness', 'Fitness', '', 0, 0, [
-      ['yoga', 'Yoga', 'Yoga Mat|Yoga Block|Yoga Strap', 9, 129],
-      ['weights', 'Weights', 'Adjustable Dumbbells|Kettlebell|Weight Plate Set', 29, 599],
-    ]],
-    ['camping', 'Camping', '', 0, 0, [
-      ['tents', 'Tents', 'Backpacking Tent|Family Tent|Ultralight Tent', 89, 899],
-      ['sleeping-bags', 'Sleeping Bags', 'Down Sleeping Bag|Synthetic Sleeping Bag|Sleeping Pad', 39, 499],
-    ]],
-  ]],
-  ['books', 'Books', '', 0, 0, [
-    ['fiction', 'Fiction', '', 0, 0, [
-      ['mystery', 'Mystery', 'Mystery Novel|Detective Story|Crime Thriller', 9, 29],
-      ['science-fiction', 'Science Fiction', 'Science Fiction Novel|Space Opera|Cyberpunk Novel', 9, 29],
-      ['fantasy', 'Fantasy', 'Fantasy Novel|Epic Fantasy|Fairy Tale Retelling', 9, 32],
-    ]],
-    ['non-fiction', 'Non-Fiction', '', 0, 0, [
-      ['history', 'History', 'History Book|Biography|Historical Atlas', 12, 45],
-      ['cookbooks', 'Cookbooks', 'Cookbook|Baking Book|Vegetarian Cookbook', 15, 49],
-    ]],
-  ]],
-  ['fashion', 'Fashion', '', 0, 0, [
-    ['mens', "Men's", '', 0, 0, [
-      ['mens-jackets', "Men's Jackets", 'Rain Jacket|Down Jacket|Denim Jacket|Softshell Jacket', 49, 399],
-      ['mens-shirts', "Men's Shirts", 'Oxford Shirt|Flannel Shirt|Linen Shirt|Polo Shirt', 19, 119],
-    ]],
-    ['womens', "Women's", '', 0, 0, [
-      ['dresses', 'Dresses', 'Wrap Dress|Maxi Dress|Shirt Dress|Knit Dress', 29, 249],
-      ['womens-shoes', "Women's Shoes", 'Ankle Boots|Loafers|Sneakers|Sandals', 39, 299],
-    ]],
-    ['accessories', 'Accessories', 'Gift Card Holder|Umbrella', 9, 49, [
-      ['watches', 'Watches', 'Chronograph Watch|Dive Watch|Smartwatch|Field Watch', 59, 999],
-      ['bags', 'Bags', 'Backpack|Messenger Bag|Tote Bag|Duffel Bag', 29, 349],
-      ['sunglasses', 'Sunglasses', 'Aviator Sunglasses|Polarized Sunglasses|Sport Sunglasses', 19, 259],
-    ]],
-  ]],
+  [
+    'electronics',
+    'Electronics',
+    '',
+    0,
+    0,
+    [
+      [
+        'audio',
+        'Audio',
+        'Headphone Stand|Audio Cable|Portable DAC',
+        15,
+        180,
+        [
+          ['headphones', 'Headphones', 'Wireless Headphones|Over-Ear Headphones|Noise-Cancelling Headphones|Earbuds', 29, 449],
+          ['speakers', 'Speakers', 'Bluetooth Speaker|Bookshelf Speakers|Soundbar|Smart Speaker', 39, 799],
+          ['microphones', 'Microphones', 'USB Microphone|Condenser Microphone|Lavalier Microphone', 25, 349],
+        ],
+      ],
+      [
+        'computers',
+        'Computers',
+        '',
+        0,
+        0,
+        [
+          ['laptops', 'Laptops', 'Ultrabook|Gaming Laptop|Laptop|Convertible Laptop', 499, 2999],
+          ['monitors', 'Monitors', '4K Monitor|Curved Monitor|Gaming Monitor|Portable Monitor', 129, 1299],
+          ['keyboards', 'Keyboards', 'Mechanical Keyboard|Wireless Keyboard|Ergonomic Keyboard', 29, 249],
+        ],
+      ],
+      [
+        'phones',
+        'Phones',
+        '',
+        0,
+        0,
+        [
+          ['smartphones', 'Smartphones', 'Smartphone|Rugged Smartphone|Foldable Phone', 199, 1599],
+          ['phone-accessories', 'Phone Accessories', 'Phone Case|Screen Protector|Wireless Charger|Car Mount', 9, 79],
+        ],
+      ],
+    ],
+  ],
+  [
+    'home',
+    'Home',
+    '',
+    0,
+    0,
+    [
+      [
+        'kitchen',
+        'Kitchen',
+        'Kitchen Scale|Spice Rack|Cutting Board',
+        12,
+        89,
+        [
+          ['cookware', 'Cookware', 'Frying Pan|Dutch Oven|Saucepan|Stockpot|Wok', 19, 399],
+          ['knives', 'Knives', "Chef's Knife|Paring Knife|Knife Block Set|Bread Knife", 15, 299],
+          ['small-appliances', 'Small Appliances', 'Blender|Coffee Maker|Toaster|Stand Mixer|Kettle', 25, 599],
+        ],
+      ],
+      [
+        'furniture',
+        'Furniture',
+        '',
+        0,
+        0,
+        [
+          ['chairs', 'Chairs', 'Office Chair|Dining Chair|Lounge Chair|Bar Stool', 49, 899],
+          ['desks', 'Desks', 'Standing Desk|Writing Desk|Corner Desk', 99, 1199],
+          ['shelving', 'Shelving', 'Bookcase|Wall Shelf|Storage Cube', 29, 499],
+        ],
+      ],
+      [
+        'bedding',
+        'Bedding',
+        '',
+        0,
+        0,
+        [
+          ['pillows', 'Pillows', 'Memory Foam Pillow|Down Pillow|Body Pillow', 19, 149],
+          ['sheets', 'Sheets', 'Cotton Sheet Set|Linen Sheet Set|Fitted Sheet', 29, 249],
+        ],
+      ],
+    ],
+  ],
+  [
+    'sports',
+    'Sports',
+    '',
+    0,
+    0,
+    [
+      [
+        'running',
+        'Running',
+        'Running Belt|Reflective Vest',
+        12,
+        59,
+        [
+          ['running-shoes', 'Running Shoes', 'Road Running Shoes|Trail Running Shoes|Racing Flats', 69, 249],
+          ['running-apparel', 'Running Apparel', 'Running Shorts|Running Jacket|Compression Tights', 19, 149],
+        ],
+      ],
+      [
+        'cycling',
+        'Cycling',
+        '',
+        0,
+        0,
+        [
+          ['bikes', 'Bikes', 'Road Bike|Mountain Bike|Gravel Bike|Commuter Bike', 399, 3999],
+          ['helmets', 'Helmets', 'Road Helmet|MTB Helmet|Commuter Helmet', 39, 299],
+        ],
+      ],
+      [
+        'fitness',
+        'Fitness',
+        '',
+        0,
+        0,
+        [
+          ['yoga', 'Yoga', 'Yoga Mat|Yoga Block|Yoga Strap', 9, 129],
+          ['weights', 'Weights', 'Adjustable Dumbbells|Kettlebell|Weight Plate Set', 29, 599],
+        ],
+      ],
+      [
+        'camping',
+        'Camping',
+        '',
+        0,
+        0,
+        [
+          ['tents', 'Tents', 'Backpacking Tent|Family Tent|Ultralight Tent', 89, 899],
+          ['sleeping-bags', 'Sleeping Bags', 'Down Sleeping Bag|Synthetic Sleeping Bag|Sleeping Pad', 39, 499],
+        ],
+      ],
+    ],
+  ],
+  [
+    'books',
+    'Books',
+    '',
+    0,
+    0,
+    [
+      [
+        'fiction',
+        'Fiction',
+        '',
+        0,
+        0,
+        [
+          ['mystery', 'Mystery', 'Mystery Novel|Detective Story|Crime Thriller', 9, 29],
+          ['science-fiction', 'Science Fiction', 'Science Fiction Novel|Space Opera|Cyberpunk Novel', 9, 29],
+          ['fantasy', 'Fantasy', 'Fantasy Novel|Epic Fantasy|Fairy Tale Retelling', 9, 32],
+        ],
+      ],
+      [
+        'non-fiction',
+        'Non-Fiction',
+        '',
+        0,
+        0,
+        [
+          ['history', 'History', 'History Book|Biography|Historical Atlas', 12, 45],
+          ['cookbooks', 'Cookbooks', 'Cookbook|Baking Book|Vegetarian Cookbook', 15, 49],
+        ],
+      ],
+    ],
+  ],
+  [
+    'fashion',
+    'Fashion',
+    '',
+    0,
+    0,
+    [
+      [
+        'mens',
+        "Men's",
+        '',
+        0,
+        0,
+        [
+          ['mens-jackets', "Men's Jackets", 'Rain Jacket|Down Jacket|Denim Jacket|Softshell Jacket', 49, 399],
+          ['mens-shirts', "Men's Shirts", 'Oxford Shirt|Flannel Shirt|Linen Shirt|Polo Shirt', 19, 119],
+        ],
+      ],
+      [
+        'womens',
+        "Women's",
+        '',
+        0,
+        0,
+        [
+          ['dresses', 'Dresses', 'Wrap Dress|Maxi Dress|Shirt Dress|Knit Dress', 29, 249],
+          ['womens-shoes', "Women's Shoes", 'Ankle Boots|Loafers|Sneakers|Sandals', 39, 299],
+        ],
+      ],
+      [
+        'accessories',
+        'Accessories',
+        'Gift Card Holder|Umbrella',
+        9,
+        49,
+        [
+          ['watches', 'Watches', 'Chronograph Watch|Dive Watch|Smartwatch|Field Watch', 59, 999],
+          ['bags', 'Bags', 'Backpack|Messenger Bag|Tote Bag|Duffel Bag', 29, 349],
+          ['sunglasses', 'Sunglasses', 'Aviator Sunglasses|Polarized Sunglasses|Sport Sunglasses', 19, 259],
+        ],
+      ],
+    ],
+  ],
 ];
 
 const BRANDS: Record<string, string[]> = {
@@ -175,7 +315,14 @@ export function buildSeedCatalog(productCount = SEED_PRODUCT_COUNT): SeedCatalog
   const walk = (specs: CategorySpec[], parent: SeedCategory | null, root: string | null): void => {
     for (const [slug, name, nouns, minPrice, maxPrice, children] of specs) {
       const path = parent ? `${parent.path}/${slug}` : slug;
-      const category = { id: stableUuid(`category:${slug}`), slug, name, parentId: parent?.id ?? null, path, depth: path.split('/').length };
+      const category = {
+        id: stableUuid(`category:${slug}`),
+        slug,
+        name,
+        parentId: parent?.id ?? null,
+        path,
+        depth: path.split('/').length,
+      };
       categories.push(category);
       // Leaves hold most products; a middle category with nouns of its own holds a few directly.
       if (nouns) shelves.push({ category, root: root ?? slug, nouns: nouns.split('|'), minPrice, maxPrice });

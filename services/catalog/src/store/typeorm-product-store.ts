@@ -62,7 +62,9 @@ export class TypeOrmProductStore implements ProductStore {
         afterId: after.id,
       });
     }
-    qb.orderBy(order.expr, order.direction).addOrderBy('p.id', order.direction).limit(normalized.limit + 1);
+    qb.orderBy(order.expr, order.direction)
+      .addOrderBy('p.id', order.direction)
+      .limit(normalized.limit + 1);
 
     const rows = await qb.getRawMany<RawProduct>();
     const hasMore = rows.length > normalized.limit;

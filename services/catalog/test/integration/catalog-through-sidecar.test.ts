@@ -2,7 +2,7 @@
 // repository's components, its database URL read from the secret store, PostgreSQL migrated and seeded.
 import { Stack, createTempDatabase, type TempDatabase } from '@shop/testkit';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe('catalog through its Dapr sidecar', () => {
   let db: TempDatabase;

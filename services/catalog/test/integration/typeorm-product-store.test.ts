@@ -15,7 +15,7 @@ let seedRuns: { categories: number; products: number }[];
 const catalog = buildSeedCatalog();
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
-  const [row] = (await ds.query(sql, params)) as { n: string }[];
+  const [row] = await ds.query<{ n: string }[]>(sql, params);
   return Number(row!.n);
 }
 
@@ -79,7 +79,7 @@ describe('search', () => {
     expect(all).toHaveLength(expected);
   });
 
-  it('when searching for a brand, then only that brand\'s products come back', async () => {
+  it("when searching for a brand, then only that brand's products come back", async () => {
     const items = await allPages({ q: 'Auralis', limit: 100 });
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) expect(`${item.name} ${item.description}`).toContain('Auralis');
@@ -87,12 +87,16 @@ describe('search', () => {
 
   it('when filtering by a category, then its descendants are included and other categories excluded', async () => {
     const audio = catalog.categories.find((c) => c.slug === 'audio')!;
-    const inside = new Set(catalog.categories.filter((c) => c.path === audio.path || c.path.startsWith(`${audio.path}/`)).map((c) => c.slug));
+    const inside = new Set(
+      catalog.categories.filter((c) => c.path === audio.path || c.path.startsWith(`${audio.path}/`)).map((c) => c.slug),
+    );
     const items = await allPages({ category: 'audio', limit: 100 });
     const slugs = new Set(items.map((i) => i.category.slug));
     expect(slugs).toEqual(inside);
     expect(slugs.has('headphones')).toBe(true);
-    expect(items).toHaveLength(catalog.products.filter((p) => inside.has(catalog.categories.find((c) => c.id === p.categoryId)!.slug)).length);
+    expect(items).toHaveLength(
+      catalog.products.filter((p) => inside.has(catalog.categories.find((c) => c.id === p.categoryId)!.slug)).length,
+    );
   });
 
   it('when the category slug is unknown, then the page is empty', async () => {
@@ -213,7 +217,12 @@ describe('getById and categoryTree', () => {
 
   it('when the tree is read, then it has the seeded roots with three levels', async () => {
     const tree = await store.categoryTree();
-    expect(tree.map((n) => n.slug).sort()).toEqual(catalog.categories.filter((c) => c.parentId === null).map((c) => c.slug).sort());
+    expect(tree.map((n) => n.slug).sort()).toEqual(
+      catalog.categories
+        .filter((c) => c.parentId === null)
+        .map((c) => c.slug)
+        .sort(),
+    );
     const electronics = tree.find((n) => n.slug === 'electronics')!;
     const audio = electronics.children.find((n) => n.slug === 'audio')!;
     expect(audio.children.map((n) => n.slug)).toEqual(expect.arrayContaining(['headphones', 'speakers']));

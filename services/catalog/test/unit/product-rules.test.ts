@@ -13,7 +13,9 @@ describe('normalizeQuery', () => {
   });
 
   it.each([0, -1, 101, 2.5])('when limit is %p, then it is a ValidationError on query.limit', (limit) => {
-    expect(() => normalizeQuery({ limit })).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'query.limit' })] }));
+    expect(() => normalizeQuery({ limit })).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'query.limit' })] }),
+    );
   });
 
   it('when q is only blanks, then it is dropped and the sort falls back to name_asc', () => {
@@ -38,10 +40,13 @@ describe('resolveSort', () => {
     expect(resolveSort('', 'relevance')).toBe('name_asc');
   });
 
-  it.each(['price_asc', 'price_desc', 'name_asc', 'newest'] as const)('when %s is asked for, then it is kept with or without text', (sort) => {
-    expect(resolveSort('lamp', sort)).toBe(sort);
-    expect(resolveSort(undefined, sort)).toBe(sort);
-  });
+  it.each(['price_asc', 'price_desc', 'name_asc', 'newest'] as const)(
+    'when %s is asked for, then it is kept with or without text',
+    (sort) => {
+      expect(resolveSort('lamp', sort)).toBe(sort);
+      expect(resolveSort(undefined, sort)).toBe(sort);
+    },
+  );
 });
 
 describe('buildCategoryTree', () => {

@@ -52,7 +52,7 @@ describe('seed catalog data', () => {
     expect(soldOut).toBeLessThanOrEqual(SEED_PRODUCT_COUNT * 0.1);
   });
 
-  it('when asked for a product id by index, then it is that product\'s stable id, and out of range throws', () => {
+  it("when asked for a product id by index, then it is that product's stable id, and out of range throws", () => {
     expect(seedProductId(0)).toBe(catalog.products[0]!.id);
     expect(seedProductId(SEED_PRODUCT_COUNT - 1)).toBe(catalog.products[SEED_PRODUCT_COUNT - 1]!.id);
     expect(seedProductId(7)).toBe(stableUuid(`product:${catalog.products[7]!.sku}`));
