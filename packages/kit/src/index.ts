@@ -15,3 +15,4 @@ export * from './dapr/pubsub';
 export * from './dapr/invoke';
 export * from './dapr/secrets';
 export * from './dapr/subscriptions';
+export * from './identity';

@@ -13,6 +13,11 @@ export const repoRoot = (() => {
   return dir;
 })();
 
+/** The development secrets every local run starts from. */
+export function devSecrets(): Record<string, string> {
+  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'dapr', 'secrets.dev.json'), 'utf8')) as Record<string, string>;
+}
+
 /** Where daprd comes from: DAPR_BIN, else ~/.dapr/bin (what scripts/setup-dapr.sh installs). */
 export function daprdPath(): string {
   const file = path.join(process.env.DAPR_BIN ?? path.join(os.homedir(), '.dapr', 'bin'), 'daprd');

@@ -14,6 +14,8 @@ export interface RunFileApp {
   metricsPort?: number;
   command?: string[];
   env?: Record<string, string>;
+  /** Overrides the common Configuration for this app (the ingress has its own). */
+  configFilePath?: string;
 }
 
 export interface RunFile {
@@ -52,7 +54,11 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
   return {
     ...raw,
     common: { ...raw.common, resourcesPaths, configFilePath: abs(raw.common.configFilePath) },
-    apps: raw.apps.map((a) => ({ ...a, appDirPath: abs(a.appDirPath) })),
+    apps: raw.apps.map((a) => ({
+      ...a,
+      appDirPath: abs(a.appDirPath),
+      ...(a.configFilePath ? { configFilePath: abs(a.configFilePath) } : {}),
+    })),
   };
 }
 
@@ -85,7 +91,7 @@ export function daprdArgs(run: RunFile, app: RunFileApp, ports: Ports, hasApp: b
     '--dapr-listen-addresses',
     c.apiListenAddresses ?? '127.0.0.1',
     '--config',
-    c.configFilePath,
+    app.configFilePath ?? c.configFilePath,
     ...c.resourcesPaths.flatMap((p) => ['--resources-path', p]),
     '--placement-host-address',
     '',

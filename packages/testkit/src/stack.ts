@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LoggedProcess } from './process';
-import { daprdPath, repoRoot } from './paths';
+import { daprdPath, devSecrets, repoRoot } from './paths';
 import { appEnv, daprdArgs, loadRunFile, type Ports, type RunFile, type RunFileApp } from './run-file';
 import { freePorts } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
@@ -10,18 +10,24 @@ import { readinessUrls, waitForUrls } from './ready';
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
   appId: string;
+  /** Distinguishes replicas of one app id (default: the app id). */
+  name?: string;
   /** Extra environment for the app, over what the run file sets. */
   env?: Record<string, string>;
+  /** The app is served by the test itself on this port: start only its sidecar. */
+  externalAppPort?: number;
 }
 
 export interface StackOptions {
   apps: AppSpec[];
-  /** The contents of the local-file secret store for this run. */
-  secrets: Record<string, string>;
+  /** Secrets over those of dapr/secrets.dev.json for this run (each test's own database URLs). */
+  secrets?: Record<string, string>;
   /** Component profile under components/ (default: DAPR_PROFILE, else the run file's). */
   profile?: string;
   /** Extra environment for every sidecar. */
   sidecarEnv?: Record<string, string>;
+  /** Component folders instead of the run file's (for tests of the kit's adapters). */
+  resourcesPaths?: string[];
 }
 
 export interface RunningApp {
@@ -55,7 +61,7 @@ export class Stack {
     // The sidecars run in this folder, so the components' relative paths (the dev secrets file, the
     // name-resolution database) land here and never touch the developer's own run.
     fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
-    fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify(options.secrets, null, 2));
+    fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify({ ...devSecrets(), ...options.secrets }, null, 2));
     const stack = new Stack(runDir, new Map(), options, loadRunFile(options.profile));
     try {
       for (const spec of options.apps) await stack.launch(spec);
@@ -68,9 +74,10 @@ export class Stack {
     return stack;
   }
 
-  get(appId: string): RunningApp {
-    const app = this.apps.get(appId);
-    if (!app) throw new Error(`no app ${appId} in this stack`);
+  /** An app (or one replica) by its name: the app id unless the spec named it. */
+  get(name: string): RunningApp {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`no app ${name} in this stack`);
     return app;
   }
 
@@ -82,12 +89,18 @@ export class Stack {
   private async launch(spec: AppSpec): Promise<void> {
     const [app, http, grpc, internal, metrics] = await freePorts(5);
     const ports: Ports = { app: app!, http: http!, grpc: grpc!, internal: internal!, metrics: metrics! };
+    const name = spec.name ?? spec.appId;
+    if (spec.externalAppPort) ports.app = spec.externalAppPort;
     const def = this.runFile.apps.find((a) => a.appID === spec.appId);
+    const hasApp = Boolean(def?.command) || Boolean(spec.externalAppPort);
     const token = randomBytes(16).toString('hex');
-    const args = daprdArgs(this.runFile, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, Boolean(def));
-    const sidecar = new LoggedProcess(`${spec.appId}-daprd`, daprdPath(), args, path.join(this.runDir, `${spec.appId}.daprd.log`), {
+    const run = this.options.resourcesPaths
+      ? { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths } }
+      : this.runFile;
+    const args = daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp);
+    const sidecar = new LoggedProcess(`${name}-daprd`, daprdPath(), args, path.join(this.runDir, `${name}.daprd.log`), {
       cwd: this.runDir,
-      env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...(def ? { APP_API_TOKEN: token } : {}), ...this.options.sidecarEnv },
+      env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...(def?.command ? { APP_API_TOKEN: token } : {}), ...this.options.sidecarEnv },
     });
     const running: RunningApp = {
       appId: spec.appId,
@@ -98,8 +111,8 @@ export class Stack {
       sidecar,
       ...(def ? { def } : {}),
     };
-    if (def) running.app = this.spawnApp(spec, running);
-    this.apps.set(spec.appId, running);
+    if (def?.command && !spec.externalAppPort) running.app = this.spawnApp(spec, running);
+    this.apps.set(name, running);
   }
 
   private spawnApp(spec: AppSpec, a: RunningApp): LoggedProcess {
@@ -107,10 +120,10 @@ export class Stack {
     const [command, ...args] = def.command ?? [];
     if (!command) throw new Error(`${def.appID} has no command in the run file`);
     return new LoggedProcess(
-      spec.appId,
+      spec.name ?? spec.appId,
       command === 'node' ? process.execPath : command,
       args,
-      path.join(this.runDir, `${spec.appId}.app.log`),
+      path.join(this.runDir, `${spec.name ?? spec.appId}.app.log`),
       {
         cwd: def.appDirPath,
         env: {
@@ -126,10 +139,10 @@ export class Stack {
   }
 
   /** Kills an app process (SIGKILL by default) and starts it again on the same port, for fault tests. */
-  async restartApp(appId: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const a = this.get(appId);
-    const spec = this.options.apps.find((s) => s.appId === appId)!;
-    if (!a.def) throw new Error(`${appId} is an app-less sidecar`);
+  async restartApp(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const a = this.get(name);
+    const spec = this.options.apps.find((s) => (s.name ?? s.appId) === name)!;
+    if (!a.app) throw new Error(`${name} has no process the stack started`);
     a.app?.signal(signal);
     await a.app?.exited;
     a.app = this.spawnApp(spec, a);

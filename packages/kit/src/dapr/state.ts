@@ -63,8 +63,9 @@ export class DaprStateStore<T> {
   }
 
   /**
-   * All operations commit or none do. On a store with `outboxPublishPubsub` metadata, upserts are also
-   * published through the transactional outbox in the same commit.
+   * The state transaction API (the only one the transactional outbox fires on). Atomic where the store
+   * is transactional (PostgreSQL, MySQL); on Redis an operation whose ETag fails does NOT roll back the
+   * others, so keep anything that must be all-or-nothing in one key.
    */
   async transact(operations: StateOperation<T>[], metadata?: Record<string, string>): Promise<void> {
     const ops = operations.map((op) => ({
@@ -76,9 +77,29 @@ export class DaprStateStore<T> {
         ...(op.operation === 'upsert' && op.metadata ? { metadata: op.metadata } : {}),
       },
     }));
-    await this.call('transaction', operations.map((o) => o.key).join(','), () =>
-      this.client.state.transaction(this.storeName, ops as never, (metadata ?? null) as never),
-    );
+    try {
+      await this.call('transaction', operations.map((o) => o.key).join(','), () =>
+        this.client.state.transaction(this.storeName, ops as never, (metadata ?? null) as never),
+      );
+    } catch (e) {
+      // Stores report a lost ETag race inside a transaction in their own words (Redis: a failed Lua
+      // script), so look: if any ETag we sent is no longer current, it was a concurrency conflict.
+      if (e instanceof DependencyError && (await this.anyEtagStale(operations))) {
+        throw new EtagMismatchError(this.storeName, operations.map((o) => o.key).join(','), e);
+      }
+      throw e;
+    }
+  }
+
+  private async anyEtagStale(operations: StateOperation<T>[]): Promise<boolean> {
+    const guarded = operations.filter((o) => o.etag);
+    if (!guarded.length) return false;
+    try {
+      const current = await Promise.all(guarded.map((o) => this.get(o.key)));
+      return guarded.some((o, i) => current[i]?.etag !== o.etag);
+    } catch {
+      return false;
+    }
   }
 
   private async call<R>(what: string, key: string, fn: () => Promise<R>): Promise<R> {
