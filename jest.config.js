@@ -1,7 +1,7 @@
 // Two projects: `unit` needs no infrastructure; `integration` starts real daprd sidecars and service
 // processes against the local servers (PostgreSQL, Redis, ...). `npm test` runs both.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const moduleNameMapper = { '^@shop/(kit|testkit)$': '<rootDir>/packages/$1/src/index.ts' };
+const moduleNameMapper = { '^@shop/(kit|testkit|contracts|pg)$': '<rootDir>/packages/$1/src/index.ts' };
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
 
 module.exports = {

@@ -17,6 +17,8 @@ export interface AppDeps {
   appApiToken?: string;
   /** Largest JSON body accepted, e.g. '100kb'. */
   bodyLimit?: string;
+  /** Runs after body parsing and before the routers, e.g. `identityParser(key)`. */
+  middleware?: Koa.Middleware[];
 }
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Koa {
       encoding: 'utf-8',
     }),
   );
+  for (const mw of deps.middleware ?? []) app.use(mw);
   const health = healthRouter(deps.readiness ?? [], deps.lifecycle ?? { draining: false }, deps.metrics.registry);
   // What daprd asks every app at start-up; a service with subscriptions answers /dapr/subscribe itself
   // (its router comes first), the rest answer "nothing" instead of logging a 404 per sidecar start.

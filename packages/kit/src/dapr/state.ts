@@ -20,7 +20,15 @@ export interface SaveOptions {
 }
 
 export type StateOperation<T> =
-  | { operation: 'upsert'; key: string; value: T; etag?: string; metadata?: Record<string, string> }
+  | {
+      operation: 'upsert';
+      key: string;
+      value: T;
+      etag?: string;
+      /** Without an ETag: create only if the key does not exist (insert-if-absent). */
+      create?: boolean;
+      metadata?: Record<string, string>;
+    }
   | { operation: 'delete'; key: string; etag?: string };
 
 /**
@@ -56,6 +64,26 @@ export class DaprStateStore<T> {
     );
   }
 
+  /**
+   * Creates the item only if it does not exist (first-write-wins without an ETag); throws
+   * EtagMismatchError when it already does. Every write to such a key should use an ETag afterwards.
+   */
+  async create(key: string, value: T, options: Pick<SaveOptions, 'ttlSeconds'> = {}): Promise<void> {
+    try {
+      await this.call('create', key, async () =>
+        throwIfReturnedError(
+          await this.client.state.save(this.storeName, [
+            { key, value, options: FIRST_WRITE, ...(options.ttlSeconds ? { metadata: { ttlInSeconds: String(options.ttlSeconds) } } : {}) },
+          ]),
+        ),
+      );
+    } catch (e) {
+      // Stores word "already exists" differently (Redis: a failed script); if the key is there, it is a conflict.
+      if (e instanceof DependencyError && (await this.get(key).catch(() => undefined))) throw new EtagMismatchError(this.storeName, key, e);
+      throw e;
+    }
+  }
+
   async delete(key: string, etag?: string): Promise<void> {
     await this.call('delete', key, async () =>
       throwIfReturnedError(await this.client.state.delete(this.storeName, key, etag ? { etag, metadata: {}, ...FIRST_WRITE } : undefined)),
@@ -73,7 +101,7 @@ export class DaprStateStore<T> {
       request: {
         key: op.key,
         ...(op.operation === 'upsert' ? { value: op.value } : {}),
-        ...(op.etag ? { etag: op.etag, options: FIRST_WRITE } : {}),
+        ...(op.etag ? { etag: op.etag, options: FIRST_WRITE } : op.operation === 'upsert' && op.create ? { options: FIRST_WRITE } : {}),
         ...(op.operation === 'upsert' && op.metadata ? { metadata: op.metadata } : {}),
       },
     }));
@@ -92,11 +120,12 @@ export class DaprStateStore<T> {
   }
 
   private async anyEtagStale(operations: StateOperation<T>[]): Promise<boolean> {
-    const guarded = operations.filter((o) => o.etag);
+    const guarded = operations.filter((o) => o.etag || (o.operation === 'upsert' && o.create));
     if (!guarded.length) return false;
     try {
       const current = await Promise.all(guarded.map((o) => this.get(o.key)));
-      return guarded.some((o, i) => current[i]?.etag !== o.etag);
+      // A guarded ETag that moved on, or a key to create that exists already.
+      return guarded.some((o, i) => (o.etag ? current[i]?.etag !== o.etag : current[i] !== undefined));
     } catch {
       return false;
     }

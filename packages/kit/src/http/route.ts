@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../errors';
+import { requireIdentity } from '../identity';
 import { validate, type FromSchema, type JSONSchema } from '../validation';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -24,6 +25,8 @@ export interface RouteSpec<Q, P, B> {
   query?: Q;
   params?: P;
   body?: B;
+  /** The caller must be an identity forwarded by the gateway: checked (401) before any validation. */
+  needsIdentity?: boolean;
   /** Returns the response body; set `ctx.status` first for anything but 200 (undefined → 204). */
   handle(input: Input<Q, P, B>, ctx: Context): Promise<unknown>;
 }
@@ -35,6 +38,7 @@ export interface RouteDef {
   query?: JSONSchema;
   params?: JSONSchema;
   body?: JSONSchema;
+  needsIdentity?: boolean;
   handle(input: Input<unknown, unknown, unknown>, ctx: Context): Promise<unknown>;
 }
 
@@ -51,6 +55,7 @@ export function routerFor(routes: readonly RouteDef[], prefix = ''): Router {
   const router = new Router(prefix ? { prefix } : {});
   for (const def of routes) {
     router.register(def.path, [def.method], async (ctx) => {
+      if (def.needsIdentity) requireIdentity(ctx.state);
       if (def.body && ctx.request.length && !ctx.request.is('json', '+json')) {
         throw new AppError({
           status: 415,

@@ -112,6 +112,13 @@ describe('kit Dapr adapters against a real sidecar', () => {
     expect((await store.get(key))?.value).toEqual({ v: 2 });
   });
 
+  it('when an item is created twice, then the second create is a conflict and the first value stays', async () => {
+    const key = `c-${randomUUID()}`;
+    await store.create(key, { v: 1 });
+    await expect(store.create(key, { v: 2 })).rejects.toBeInstanceOf(EtagMismatchError);
+    expect((await store.get(key))?.value).toEqual({ v: 1 });
+  });
+
   it('when a missing key is read, then undefined', async () => {
     expect(await store.get(`missing-${randomUUID()}`)).toBeUndefined();
   });

@@ -1,0 +1,6 @@
+export * from './common';
+export * from './define';
+export * from './orders';
+export * from './stock';
+export * from './payments';
+export * from './publish';

@@ -1,0 +1,42 @@
+import { DEAD_LETTER_TOPIC } from '@shop/contracts';
+import {
+  createApp,
+  identityParser,
+  routerFor,
+  subscriptionRouter,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type ReadinessCheck,
+} from '@shop/kit';
+import { sagaHandlers } from './events/saga.handlers';
+import { operationRoutes } from './routes/operations.routes';
+import { orderRoutes } from './routes/orders.routes';
+import type { CheckoutDeps } from './use-cases/place-order';
+
+export interface OrdersDeps extends CheckoutDeps {
+  metrics: Metrics;
+  logger: Logger;
+  identityKey: string;
+  fulfillmentBinding: string;
+  readiness: ReadinessCheck[];
+  lifecycle: Lifecycle;
+  appApiToken?: string | undefined;
+  bodyLimit?: string;
+}
+
+export function createOrdersApp(deps: OrdersDeps) {
+  return createApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    routers: [
+      subscriptionRouter(sagaHandlers(deps), deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
+      routerFor([...orderRoutes(deps), ...operationRoutes(deps, deps.fulfillmentBinding)]),
+    ],
+    middleware: [identityParser(deps.identityKey)],
+    readiness: deps.readiness,
+    lifecycle: deps.lifecycle,
+    ...(deps.appApiToken ? { appApiToken: deps.appApiToken } : {}),
+    ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
+  });
+}

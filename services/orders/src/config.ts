@@ -1,0 +1,24 @@
+import { bool, commonSettings, int, port, readConfig, str } from '@shop/kit';
+
+export const settings = {
+  ...commonSettings,
+  port: port('APP_PORT', { doc: 'port the orders app listens on', default: 3104 }),
+  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component', default: 'secretstore' }),
+  dbUrlSecret: str('ORDERS_DB_URL_SECRET', { doc: 'secret with the PostgreSQL URL of the read model', default: 'orders-db-url' }),
+  identityKeySecret: str('IDENTITY_KEY_SECRET', {
+    doc: 'secret with the key that signs identities forwarded by the gateway',
+    default: 'gateway-identity-key',
+  }),
+  eventStore: str('ORDERS_STATE_STORE', { doc: 'Dapr state store holding the order events (with outbox)', default: 'orderstore' }),
+  fulfillmentBinding: str('FULFILLMENT_BINDING', { doc: 'name of the cron input binding that ships orders', default: 'fulfillment-cron' }),
+  idempotencyTtlSeconds: int('IDEMPOTENCY_TTL_SECONDS', { doc: 'how long an Idempotency-Key is remembered', default: 86_400, min: 60 }),
+  migrateOnStart: bool('ORDERS_MIGRATE_ON_START', {
+    doc: 'run pending read-model migrations at start-up (under an advisory lock)',
+    default: false,
+  }),
+  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
+};
+
+export type OrdersConfig = ReturnType<typeof loadConfig>;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) => readConfig(settings, env);

@@ -1,0 +1,85 @@
+// The saga, as reactions to events. Each handler is idempotent: the aggregate's state machine turns a
+// repeated or late event into a no-op, and the ETag-guarded append makes concurrent deliveries safe.
+import {
+  OrderCancelled,
+  OrderConfirmed,
+  OrderPaymentAuthorized,
+  OrderPaymentFailed,
+  OrderPlaced,
+  OrderShipped,
+  OrderStockRejected,
+  OrderStockReserved,
+  PUBSUB,
+  PaymentAuthorized,
+  PaymentFailed,
+  StockRejected,
+  StockReservationExpired,
+  StockReserved,
+  type EventData,
+  type EventDef,
+} from '@shop/contracts';
+import type { EventHandler, Logger } from '@shop/kit';
+import {
+  cancelReasonFor,
+  decideCancel,
+  decideConfirm,
+  decidePaymentAuthorized,
+  decidePaymentFailed,
+  decideStockRejected,
+  decideStockReserved,
+  type OrderEvent,
+  type OrderState,
+  type Decision,
+} from '../domain/order';
+import type { OrderEventStore } from '../store/event-store';
+import type { OrderReadModel } from '../store/read-model';
+import { advanceOrder } from '../use-cases/advance-order';
+
+export interface SagaDeps {
+  events: OrderEventStore;
+  readModel: OrderReadModel;
+  logger: Logger;
+  now: () => Date;
+}
+
+function on<E extends EventDef>(def: E, handle: (data: EventData<E>) => Promise<void>): EventHandler<EventData<E>> {
+  return { pubsub: PUBSUB, topic: def.topic, type: def.type, schema: def.schema, handle };
+}
+
+export function sagaHandlers(deps: SagaDeps): EventHandler<never>[] {
+  const advance = async (orderId: string, decide: (s: OrderState) => Decision) => {
+    // An order we never placed: nothing to do, and retrying would not change that.
+    if ((await advanceOrder(deps, orderId, decide)) === 'unknown-order')
+      deps.logger.warn('event for an unknown order', { 'order.id': orderId });
+  };
+  // Our own events: project each into the read model, then take the saga's next step, if any.
+  const own = <E extends EventDef>(def: E, next?: (s: OrderState) => Decision) =>
+    on(def, async (data) => {
+      await deps.readModel.project({ type: def.type, data } as OrderEvent);
+      const orderId = (data as { orderId: string }).orderId;
+      if (next) await advance(orderId, next);
+    });
+  const cancelAfterFailure = (s: OrderState): Decision => {
+    const reason = cancelReasonFor(s);
+    return reason ? decideCancel(s, reason) : { noop: `nothing to cancel in ${s.status}` };
+  };
+
+  const handlers: EventHandler<never>[] = [
+    // Answers from catalog and payments become events of the order.
+    on(StockReserved, (d) => advance(d.orderId, decideStockReserved)),
+    on(StockRejected, (d) => advance(d.orderId, (s) => decideStockRejected(s, d.reason))),
+    on(StockReservationExpired, (d) => advance(d.orderId, (s) => decideCancel(s, 'reservation-expired'))),
+    on(PaymentAuthorized, (d) => advance(d.orderId, (s) => decidePaymentAuthorized(s, d.paymentId, d.amount))),
+    on(PaymentFailed, (d) => advance(d.orderId, (s) => decidePaymentFailed(s, d.reason))),
+    // The order's own events, in the order the saga moves.
+    own(OrderPlaced),
+    own(OrderStockReserved),
+    own(OrderStockRejected, cancelAfterFailure),
+    own(OrderPaymentAuthorized, decideConfirm),
+    own(OrderPaymentFailed, cancelAfterFailure),
+    own(OrderConfirmed),
+    own(OrderCancelled),
+    own(OrderShipped),
+  ];
+  return handlers;
+}

@@ -1,0 +1,56 @@
+import { createPgDataSource, migrateWithLock } from '@shop/pg';
+import { ConfigError, createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createOrdersApp } from './app';
+import { loadConfig } from './config';
+import { OrdersReadModel1767312000000 } from './store/migrations/1767312000000-read-model';
+import { DaprIdempotencyStore, DaprOrderEventStore } from './store/dapr-event-store';
+import { TypeOrmOrderReadModel } from './store/typeorm-read-model';
+import { DaprCartClient, DaprPaymentMethods } from './store/upstreams';
+
+// config → dependencies → listen → drain on SIGTERM. Nothing else belongs here.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'orders', level: config.logLevel });
+  const dapr = createDaprClient(config, logger);
+  await waitForSidecar(dapr, config, config.sidecarWaitMs);
+
+  const [dbUrl, identityKey] = await Promise.all([
+    readSecret(dapr, config.secretStore, config.dbUrlSecret),
+    readSecret(dapr, config.secretStore, config.identityKeySecret),
+  ]);
+  const db = createPgDataSource({ service: 'orders', url: dbUrl, entities: [], migrations: [OrdersReadModel1767312000000] });
+  await db.initialize();
+  if (config.migrateOnStart) await migrateWithLock(db, 'orders-migrations');
+
+  const lifecycle = { draining: false };
+  const app = createOrdersApp({
+    events: new DaprOrderEventStore(dapr, config.eventStore),
+    idempotency: new DaprIdempotencyStore(dapr, config.eventStore, config.idempotencyTtlSeconds),
+    readModel: new TypeOrmOrderReadModel(db),
+    cart: new DaprCartClient(dapr, identityKey),
+    paymentMethods: new DaprPaymentMethods(dapr, identityKey),
+    logger,
+    metrics: createMetrics('orders'),
+    now: () => new Date(),
+    identityKey,
+    fulfillmentBinding: config.fulfillmentBinding,
+    readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await db.query('SELECT 1')) }],
+    lifecycle,
+    appApiToken: config.appApiToken,
+    bodyLimit: config.bodyLimit,
+  });
+  await serve(app, {
+    port: config.port,
+    host: config.host,
+    logger,
+    lifecycle,
+    drainMs: config.drainMs,
+    onClose: [() => db.destroy(), () => dapr.stop()],
+  });
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`orders failed to start: ${message}\n`);
+  process.exit(1);
+});

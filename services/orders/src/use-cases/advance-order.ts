@@ -1,0 +1,38 @@
+import { EtagMismatchError, type Logger } from '@shop/kit';
+import { fold, stamp, type Decision, type OrderState } from '../domain/order';
+import type { OrderEventStore } from '../store/event-store';
+
+const MAX_ATTEMPTS = 5;
+
+export type Outcome = 'recorded' | 'noop' | 'unknown-order';
+
+/**
+ * Loads an order, asks `decide` what to record, and appends it with the stream's ETag. A concurrent
+ * append makes the ETag stale: reload and decide again (the decision may now be a no-op). An `early`
+ * decision throws, so the event is redelivered once its prerequisite is recorded.
+ */
+export async function advanceOrder(
+  deps: { events: OrderEventStore; logger: Logger; now: () => Date },
+  orderId: string,
+  decide: (state: OrderState) => Decision,
+): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    const stream = await deps.events.load(orderId);
+    if (!stream) return 'unknown-order';
+    const state = fold(stream.events);
+    const decision = decide(state);
+    if ('noop' in decision) {
+      deps.logger.debug('order event ignored', { 'order.id': orderId, reason: decision.noop });
+      return 'noop';
+    }
+    if ('early' in decision) throw new Error(`order ${orderId}: ${decision.early}`);
+    const event = stamp(decision.record, orderId, state.customerId, state.version + 1, deps.now());
+    try {
+      await deps.events.append(orderId, event, stream);
+      deps.logger.info('order event recorded', { 'order.id': orderId, 'event.type': event.type, 'order.version': event.data.version });
+      return 'recorded';
+    } catch (e) {
+      if (!(e instanceof EtagMismatchError) || attempt >= MAX_ATTEMPTS) throw e;
+    }
+  }
+}

@@ -1,0 +1,211 @@
+// The orders service for real — its process, its sidecar, the Redis event store with the transactional
+// outbox, PostgreSQL for the read model, the cron binding — with catalog and payments played by the test
+// publishing their events through a real sidecar, and cart/payments lookups answered by fakes behind
+// real sidecars.
+import { randomUUID } from 'node:crypto';
+import { signIdentity } from '@shop/kit';
+import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
+import { serveFakes } from './fakes';
+
+const key = devSecrets()['gateway-identity-key']!;
+const admin = signIdentity(key, { sub: randomUUID(), role: 'admin' });
+const address = { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
+const price = { amount: 1250, currency: 'USD' };
+
+describe('orders saga through real sidecars', () => {
+  let db: TempDatabase;
+  let stack: Stack;
+  let fakes: Awaited<ReturnType<typeof serveFakes>>;
+
+  beforeAll(async () => {
+    db = await createTempDatabase('orders_it');
+    fakes = await serveFakes(key);
+    stack = await Stack.start({
+      apps: [
+        { appId: 'orders' },
+        { appId: 'cart', externalAppPort: fakes.cartPort },
+        { appId: 'payments', externalAppPort: fakes.paymentsPort },
+      ],
+      secrets: { 'orders-db-url': db.url },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await fakes?.close();
+    await db?.drop();
+  });
+
+  /** A customer with one saved payment method and a cart of `quantity` units of one product. */
+  function customer(quantity = 2) {
+    const sub = randomUUID();
+    const token = `pm_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    fakes.fakes.methods.set(token, { customerId: sub, token, brand: 'visa', last4: '4242' });
+    fakes.fakes.carts.set(sub, [
+      {
+        productId: randomUUID(),
+        sku: 'SKU-LAMP',
+        name: 'Lamp',
+        quantity,
+        unitPrice: price,
+        current: { unitPrice: price, available: 9 },
+        priceChanged: false,
+      },
+    ]);
+    return { sub, token, headers: signIdentity(key, { sub, role: 'customer' }) };
+  }
+
+  const call = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {
+    const res = await fetch(stack.invokeUrl('orders', 'orders', path), {
+      method: init.method ?? 'GET',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
+  };
+  const checkout = (
+    c: ReturnType<typeof customer>,
+    idem = randomUUID(),
+    body: unknown = { paymentMethod: c.token, shippingAddress: address },
+  ) => call('orders', { method: 'POST', headers: { ...c.headers, 'idempotency-key': idem }, body });
+  /** Publishes an event as catalog or payments would, through the payments stand-in's sidecar. */
+  const publish = async (topic: string, type: string, data: unknown) => {
+    const res = await fetch(`${stack.get('payments').daprUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.type=${type}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(data),
+    });
+    expect(res.status).toBe(204);
+  };
+  const waitFor = async (orderId: string, status: string, ms = 20_000) => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const { body } = await call(`orders/${orderId}`, { headers: admin });
+      if (body?.status === status) return body;
+      if (Date.now() > end) throw new Error(`order ${orderId} is ${body?.status}, not ${status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const reserved = (orderId: string) =>
+    publish('stock', 'stock.reserved.v1', {
+      orderId,
+      lines: [{ productId: randomUUID(), quantity: 2 }],
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+
+  it('when a customer checks out, then 202 with an order that the outbox publishes and the read model projects', async () => {
+    const c = customer();
+    const res = await checkout(c);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ orderId: expect.any(String), status: 'placed' });
+    const order = await waitFor(res.body.orderId, 'placed');
+    // Projected from the published order.placed.v1: it carries the lines, the total, and only the token's display facts.
+    expect(order).toMatchObject({ total: { amount: 2500, currency: 'USD' }, itemCount: 2, payment: { brand: 'visa', last4: '4242' } });
+    expect(order.timeline.map((t: any) => t.type)).toEqual(['order.placed.v1']);
+    expect(fakes.fakes.cleared).toContain(c.sub);
+  });
+
+  it('when the same Idempotency-Key is replayed, then the same order comes back; with another body, 422', async () => {
+    const c = customer();
+    const idem = randomUUID();
+    const first = await checkout(c, idem);
+    fakes.fakes.carts.set(c.sub, []); // the cart was cleared: a second order could not even be placed
+    const again = await checkout(c, idem);
+    expect(again.status).toBe(202);
+    expect(again.body.orderId).toBe(first.body.orderId);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const reused = await checkout(c, idem, { paymentMethod: c.token, shippingAddress: { ...address, city: 'Shelbyville' } });
+    expect(reused.status).toBe(422);
+    expect(reused.body.type).toMatch(/idempotency-key-reused$/);
+  });
+
+  it('when ten checkouts race with one Idempotency-Key, then exactly one order exists', async () => {
+    const c = customer();
+    const idem = randomUUID();
+    const results = await Promise.all(Array.from({ length: 10 }, () => checkout(c, idem)));
+    const ids = new Set(results.map((r) => r.body.orderId));
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    expect(ids.size).toBe(1);
+    // The history is a projection: wait until it has caught up, then there is exactly one order.
+    const end = Date.now() + 10_000;
+    let items: any[] = [];
+    while (items.length === 0 && Date.now() < end) {
+      items = (await call(`orders?customerId=${c.sub}`, { headers: admin })).body.items;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(items.map((o) => o.id)).toEqual([...ids]);
+  });
+
+  it('when stock is reserved and payment authorized, then the order is confirmed and then shipped by the cron binding', async () => {
+    const { body } = await checkout(customer());
+    await waitFor(body.orderId, 'placed');
+    await reserved(body.orderId);
+    await reserved(body.orderId); // a duplicate delivery changes nothing
+    await waitFor(body.orderId, 'stock-reserved');
+    await publish('payments', 'payment.authorized.v1', {
+      orderId: body.orderId,
+      paymentId: 'pay_123',
+      amount: { amount: 2500, currency: 'USD' },
+    });
+    const shipped = await waitFor(body.orderId, 'shipped');
+    expect(shipped.timeline.map((t: any) => t.type)).toEqual([
+      'order.placed.v1',
+      'order.stock-reserved.v1',
+      'order.payment-authorized.v1',
+      'order.confirmed.v1',
+      'order.shipped.v1',
+    ]);
+    expect(shipped.trackingNumber).toMatch(/^TRK/);
+    expect(shipped.payment.paymentId).toBe('pay_123');
+  });
+
+  it('when stock is rejected, then the order is cancelled as out-of-stock', async () => {
+    const { body } = await checkout(customer());
+    await waitFor(body.orderId, 'placed');
+    await publish('stock', 'stock.rejected.v1', { orderId: body.orderId, reason: 'out-of-stock', shortages: [] });
+    const order = await waitFor(body.orderId, 'cancelled');
+    expect(order.cancelReason).toBe('out-of-stock');
+  });
+
+  it('when payment fails for insufficient funds, then the order is cancelled with that reason', async () => {
+    const { body } = await checkout(customer());
+    await waitFor(body.orderId, 'placed');
+    await reserved(body.orderId);
+    await waitFor(body.orderId, 'stock-reserved');
+    await publish('payments', 'payment.failed.v1', { orderId: body.orderId, reason: 'insufficient-funds' });
+    expect((await waitFor(body.orderId, 'cancelled')).cancelReason).toBe('insufficient-funds');
+  });
+
+  it("when a customer asks for another customer's order, then 404; the owner and an admin see it", async () => {
+    const a = customer();
+    const b = customer();
+    const { body } = await checkout(a);
+    expect((await call(`orders/${body.orderId}`, { headers: b.headers })).status).toBe(404);
+    expect((await call(`orders/${body.orderId}`, { headers: a.headers })).status).toBe(200);
+    expect((await call(`orders`, { headers: b.headers })).body.items.map((o: any) => o.id)).not.toContain(body.orderId);
+  });
+
+  it('when the checkout is malformed or unauthenticated, then 4xx problem+json naming the problem', async () => {
+    const c = customer();
+    expect(
+      (await call('orders', { method: 'POST', headers: c.headers, body: { paymentMethod: c.token, shippingAddress: address } })).body.type,
+    ).toMatch(/idempotency-key-required$/);
+    const bad = await checkout(c, randomUUID(), { paymentMethod: c.token, shippingAddress: { ...address, country: 'USA' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.field)).toContain('body.shippingAddress.country');
+    expect((await checkout(c, randomUUID(), { paymentMethod: 'pm_notminenotmine0000000000', shippingAddress: address })).status).toBe(422);
+    expect((await call('orders', { method: 'POST', body: {} })).status).toBe(401);
+  });
+
+  it('when the read model is rebuilt, then every order comes back with the same timeline', async () => {
+    const { body } = await checkout(customer());
+    await waitFor(body.orderId, 'placed');
+    await publish('stock', 'stock.rejected.v1', { orderId: body.orderId, reason: 'out-of-stock', shortages: [] });
+    const before = await waitFor(body.orderId, 'cancelled');
+    const rebuilt = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body.orders).toBeGreaterThanOrEqual(5);
+    const after = (await call(`orders/${body.orderId}`, { headers: admin })).body;
+    expect(after.timeline).toEqual(before.timeline);
+    expect(after.status).toBe('cancelled');
+  });
+});
