@@ -5,6 +5,8 @@ const moduleNameMapper = { '^@shop/(kit|testkit|contracts|pg)$': '<rootDir>/pack
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
 
 module.exports = {
+  // Global, not per project (jest ignores it there): bounds hooks too, which start and stop real sidecars.
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
@@ -16,7 +18,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{packages,services}/*/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       testEnvironment: '<rootDir>/test/support/environment.js',
-      testTimeout: 120_000,
     },
   ],
 };

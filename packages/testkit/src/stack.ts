@@ -6,6 +6,7 @@ import { daprdPath, devSecrets, repoRoot } from './paths';
 import { appEnv, daprdArgs, loadRunFile, type Ports, type RunFile, type RunFileApp } from './run-file';
 import { freePorts } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
+import { freshRedisDb } from './redis';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -62,7 +63,13 @@ export class Stack {
     // name-resolution database) land here and never touch the developer's own run.
     fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
     fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify({ ...devSecrets(), ...options.secrets }, null, 2));
-    const stack = new Stack(runDir, new Map(), options, loadRunFile(options.profile));
+    const redisDb = await freshRedisDb();
+    const stack = new Stack(
+      runDir,
+      new Map(),
+      { ...options, sidecarEnv: { SHOP_REDIS_DB: String(redisDb), ...options.sidecarEnv } },
+      loadRunFile(options.profile),
+    );
     try {
       for (const spec of options.apps) await stack.launch(spec);
       await Promise.all([...stack.apps.values()].map((a) => stack.waitReady(a)));
@@ -97,7 +104,12 @@ export class Stack {
     const run = this.options.resourcesPaths
       ? { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths } }
       : this.runFile;
-    const args = daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp);
+    // Tests stop apps before their sidecars, so the sidecar has nothing left to drain: don't wait 5 s for it.
+    const args = [
+      ...daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp),
+      '--dapr-graceful-shutdown-seconds',
+      '1',
+    ];
     const sidecar = new LoggedProcess(`${name}-daprd`, daprdPath(), args, path.join(this.runDir, `${name}.daprd.log`), {
       cwd: this.runDir,
       env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...(def?.command ? { APP_API_TOKEN: token } : {}), ...this.options.sidecarEnv },

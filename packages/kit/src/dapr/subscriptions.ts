@@ -39,12 +39,11 @@ export interface SubscriptionOptions {
 }
 
 const routeFor = (h: { topic: string; type: string }) => `/events/${h.topic}/${h.type}`;
-const fallbackFor = (topic: string) => `/events/${topic}/_unrouted`;
 
 /**
  * Serves what Dapr's programmatic subscription expects, in Koa: `GET /dapr/subscribe` (routing rules on
- * `event.type`, a default route for unknown types, the dead-letter topic) and one POST route per
- * handler that answers SUCCESS, RETRY (thrown) or DROP (schema-invalid, unknown type, DropEvent).
+ * `event.type`, the dead-letter topic) and one POST route per handler that answers SUCCESS, RETRY
+ * (thrown) or DROP (malformed envelope, schema-invalid data, DropEvent) — DROP sends it to dead letter.
  */
 export function subscriptionRouter(handlers: readonly EventHandler<never>[], logger: Logger, options: SubscriptionOptions = {}): Router {
   const router = new Router();
@@ -60,7 +59,9 @@ export function subscriptionRouter(handlers: readonly EventHandler<never>[], log
     ctx.body = [...topics.values()].map((t) => ({
       pubsubname: t.pubsub,
       topic: t.topic,
-      routes: { rules: t.rules, default: fallbackFor(t.topic) },
+      // No default route: an event type no handler names is acknowledged and skipped by the sidecar
+      // (a topic carries every event of its owner; each subscriber takes the types it needs).
+      routes: { rules: t.rules },
       ...(options.deadLetterTopic ? { deadLetterTopic: options.deadLetterTopic } : {}),
     }));
   });
@@ -68,13 +69,6 @@ export function subscriptionRouter(handlers: readonly EventHandler<never>[], log
   for (const h of handlers) {
     router.post(routeFor(h), async (ctx) => {
       ctx.body = { status: await deliver(h, ctx.request.body as CloudEvent, logger) };
-    });
-  }
-  for (const t of topics.values()) {
-    router.post(fallbackFor(t.topic), (ctx) => {
-      const event = ctx.request.body as Partial<CloudEvent> | undefined;
-      logger.warn('event of unknown type dropped', { 'event.type': event?.type, 'event.id': event?.id, topic: t.topic });
-      ctx.body = { status: 'DROP' satisfies EventStatus };
     });
   }
   return router;

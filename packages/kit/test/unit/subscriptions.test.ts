@@ -62,7 +62,6 @@ describe('subscriptionRouter', () => {
             { match: 'event.type == "order.placed.v1"', path: '/events/orders/order.placed.v1' },
             { match: 'event.type == "order.cancelled.v1"', path: '/events/orders/order.cancelled.v1' },
           ],
-          default: '/events/orders/_unrouted',
         },
         deadLetterTopic: 'deadletter',
       },
@@ -79,9 +78,9 @@ describe('subscriptionRouter', () => {
     expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'o-2' }))).toEqual({ status: 'RETRY' });
   });
 
-  it('when the data fails its schema, the type is unknown, or the handler drops it, then DROP', async () => {
+  it('when the data fails its schema, the envelope is malformed, or the handler drops it, then DROP', async () => {
     expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { id: 3 }))).toEqual({ status: 'DROP' });
-    expect(await deliver('/events/orders/_unrouted', event('order.exploded.v9', {}))).toEqual({ status: 'DROP' });
+    expect(await deliver('/events/orders/order.placed.v1', { id: 'no-data' })).toEqual({ status: 'DROP' });
     expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'poison' }))).toEqual({ status: 'DROP' });
     expect(seen).not.toContain('poison');
   });

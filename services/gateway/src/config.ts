@@ -1,0 +1,62 @@
+import { bool, commonSettings, int, port, readConfig, str, type Setting } from '@shop/kit';
+
+/** A comma-separated list of browser origins (`https://shop.example`), each checked at start-up. */
+const origins = (env: string, doc: string): Setting<string[]> => ({
+  env,
+  doc,
+  expect: 'comma-separated origins such as https://shop.example,http://localhost:5173',
+  fallback: [],
+  parse: (raw) => {
+    const list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!list.every((o) => /^https?:\/\/[^/\s]+$/.test(o))) throw new Error('invalid');
+    return list;
+  },
+});
+
+const limit = (env: string, doc: string, fallback: number) => int(env, { doc, default: fallback, min: 1 });
+
+export const settings = {
+  ...commonSettings,
+  port: port('APP_PORT', { doc: 'port of the public API (and of the sidecar channel)', default: 3000 }),
+  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity key', default: 'secretstore' }),
+  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
+    doc: 'name of the secret with the HMAC key that signs the identity forwarded to upstreams',
+    default: 'gateway-identity-key',
+  }),
+  stateStore: str('RATE_LIMIT_STATE_STORE', { doc: 'Dapr state store component holding the rate-limit counters', default: 'statestore' }),
+  corsOrigins: origins('CORS_ORIGINS', 'browser origins allowed to call the API (CORS); empty allows none'),
+  trustProxy: bool('TRUST_PROXY', {
+    doc: 'take the client address from the last X-Forwarded-For hop (behind one proxy only)',
+    default: false,
+  }),
+  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
+  rateLimitWindowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', { doc: 'length of one fixed rate-limit window', default: 60, min: 1 }),
+  rateLimitAuth: limit('RATE_LIMIT_AUTH', 'requests per window and client to register and sign in', 10),
+  rateLimitRead: limit('RATE_LIMIT_READ', 'reads per window and client (and per signed-in user)', 300),
+  rateLimitWrite: limit('RATE_LIMIT_WRITE', 'writes per window and client (and per signed-in user)', 60),
+  rateLimitStoreTimeoutMs: int('RATE_LIMIT_STORE_TIMEOUT_MS', {
+    doc: 'how long a request waits for the counter store before it is served unlimited',
+    default: 500,
+    min: 1,
+  }),
+  upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', {
+    doc: 'deadline of one upstream call (sent as x-request-deadline)',
+    default: 5_000,
+    min: 1,
+  }),
+  overviewPartTimeoutMs: int('OVERVIEW_PART_TIMEOUT_MS', { doc: 'deadline of each part of GET /me/overview', default: 1_500, min: 1 }),
+  jwtIssuer: str('JWT_ISSUER', { doc: 'required `iss` of access tokens', default: 'shop-users' }),
+  jwtAudience: str('JWT_AUDIENCE', { doc: 'required `aud` of access tokens', default: 'shop-api' }),
+  jwksRefetchMs: int('JWKS_REFETCH_MS', {
+    doc: 'least time between two JWKS fetches caused by an unknown key id',
+    default: 30_000,
+    min: 0,
+  }),
+};
+
+export type GatewayConfig = ReturnType<typeof loadConfig>;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) => readConfig(settings, env);

@@ -1,0 +1,47 @@
+import { ConfigError, createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createGatewayApp, jwksFromUsers } from './app';
+import { loadConfig } from './config';
+import { DaprCounterStore } from './store/dapr-counter-store';
+import { DaprUpstream } from './upstream/dapr-upstream';
+
+// config → sidecar → secrets → app → listen → drain on SIGTERM. Nothing else belongs here.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'gateway', level: config.logLevel });
+  const dapr = createDaprClient(config, logger);
+  await waitForSidecar(dapr, config, config.sidecarWaitMs);
+  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
+
+  const upstream = new DaprUpstream(dapr);
+  const jwks = jwksFromUsers(upstream, config);
+  // Warm the key cache; if users is not up yet, routes that need a user answer 503 until it is.
+  jwks.refresh().catch((err: unknown) => logger.warn('signing keys not fetched at start-up; will retry on demand', { err }));
+
+  const lifecycle = { draining: false };
+  const app = createGatewayApp({
+    config,
+    logger,
+    metrics: createMetrics('gateway'),
+    upstream,
+    counters: new DaprCounterStore(dapr, config.stateStore),
+    identityKey,
+    jwks,
+    readiness: [sidecarReadiness(config)],
+    lifecycle,
+  });
+  await serve(app, {
+    port: config.port,
+    host: config.host,
+    logger,
+    lifecycle,
+    drainMs: config.drainMs,
+    onClose: [() => dapr.stop()],
+  });
+}
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad config) this is the only way to say why we stop.
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`gateway failed to start: ${message}\n`);
+  process.exit(1);
+});

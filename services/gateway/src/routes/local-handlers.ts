@@ -1,0 +1,38 @@
+import type { Logger } from '@shop/kit';
+import { buildOpenApi } from '../domain/openapi';
+import { buildOverview } from '../domain/overview';
+import { callWithDeadline, upstreamHeaders, type Upstream } from '../upstream/upstream';
+import type { LocalHandler, RouterDeps } from './router';
+import { problem } from './schemas';
+import { API_PREFIX, routeTable } from './table';
+
+export interface LocalHandlerDeps {
+  upstream: Upstream;
+  identityKey: string;
+  overviewPartTimeoutMs: number;
+  logger: Logger;
+}
+
+export function localHandlers(deps: LocalHandlerDeps): RouterDeps['locals'] {
+  let document: unknown;
+  const openapi: LocalHandler = async () =>
+    (document ??= buildOpenApi(routeTable, {
+      title: 'Shop API',
+      version: '1.0.0',
+      description: 'The public API of the shop. Errors are RFC 9457 problem details (application/problem+json).',
+      serverUrl: API_PREFIX,
+      problemSchema: problem,
+    }));
+
+  const overview: LocalHandler = async ({ identity }) => {
+    const headers = upstreamHeaders(deps.identityKey, identity);
+    const get = (appId: string, path: string) =>
+      callWithDeadline(deps.upstream, { appId, method: 'GET', path, headers }, deps.overviewPartTimeoutMs);
+    return buildOverview(
+      { profile: () => get('users', '/me'), cart: () => get('cart', '/cart'), recentOrders: () => get('orders', '/orders?limit=5') },
+      (part, err) => deps.logger.warn('overview served without a part', { 'overview.part': part, err }),
+    );
+  };
+
+  return { openapi, overview };
+}

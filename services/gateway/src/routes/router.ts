@@ -1,0 +1,86 @@
+import Router from '@koa/router';
+import { AppError, validate, type Identity } from '@shop/kit';
+import type { Context } from 'koa';
+import { guard, type CallerState, type GuardDeps } from '../http/guard';
+import { callWithDeadline, upstreamHeaders, type Upstream } from '../upstream/upstream';
+import { API_PREFIX, type GatewayRoute, type Target } from './table';
+
+/** A request after the guard and validation: what a handler (local or upstream) works from. */
+export interface RouteInput {
+  query: Record<string, unknown>;
+  params: Record<string, unknown>;
+  body: unknown;
+  identity?: Identity;
+  clientId: string;
+}
+
+export type LocalHandler = (input: RouteInput, ctx: Context) => Promise<unknown>;
+
+export interface RouterDeps extends GuardDeps {
+  upstream: Upstream;
+  upstreamTimeoutMs: number;
+  identityKey: string;
+  locals: Record<Extract<Target, { kind: 'local' }>['handler'], LocalHandler>;
+}
+
+/** The Koa router of the public API, built from the route table: guard, then validation, then the target. */
+export function gatewayRouter(routes: readonly GatewayRoute[], deps: RouterDeps): Router {
+  const router = new Router({ prefix: API_PREFIX });
+  for (const route of routes) router.register(route.path, [route.method], [guard(route, deps), handler(route, deps)]);
+  return router;
+}
+
+function handler(route: GatewayRoute, deps: RouterDeps) {
+  return async (ctx: Context) => {
+    const input = parse(route, ctx);
+    const out =
+      route.target.kind === 'local' ? await deps.locals[route.target.handler](input, ctx) : await forward(route.target, input, deps);
+    ctx.status = route.response.status;
+    if (route.response.status !== 204) ctx.body = out ?? {};
+  };
+}
+
+/** The kit's validation (query and params coerced and defaulted), naming every failing field. */
+function parse(route: GatewayRoute, ctx: Context): RouteInput {
+  if (route.body && ctx.request.length && !ctx.request.is('json', '+json')) {
+    throw new AppError({
+      status: 415,
+      code: 'unsupported-media-type',
+      title: 'Unsupported media type',
+      detail: 'Send the body as application/json',
+    });
+  }
+  const caller = ctx.state as CallerState;
+  return {
+    query: route.query ? (validate(route.query, { ...ctx.query }, 'query') as Record<string, unknown>) : {},
+    params: route.params ? (validate(route.params, { ...ctx.params }, 'params') as Record<string, unknown>) : {},
+    body: route.body ? validate(route.body, (ctx.request as { body?: unknown }).body, 'body') : undefined,
+    ...(caller.identity ? { identity: caller.identity } : {}),
+    clientId: caller.clientId,
+  };
+}
+
+function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInput, deps: RouterDeps): Promise<unknown> {
+  const path = target.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(String(input.params[name])));
+  return callWithDeadline(
+    deps.upstream,
+    {
+      appId: target.appId,
+      method: target.method,
+      path: path + queryString(input.query),
+      ...(input.body === undefined ? {} : { body: input.body }),
+      headers: upstreamHeaders(deps.identityKey, input.identity, target.sendClientId ? input.clientId : undefined),
+    },
+    deps.upstreamTimeoutMs,
+  );
+}
+
+function queryString(query: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    // After validation a query value is a string, a number or a boolean (or absent).
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

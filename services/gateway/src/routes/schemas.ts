@@ -1,0 +1,178 @@
+// The JSON Schemas of the public API: they validate requests, type them, and document them in OpenAPI.
+// The gateway owns the public contract (DESIGN.md §4); upstreams validate again on their side.
+
+const email = { type: 'string', format: 'email', maxLength: 254 } as const;
+const name = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
+const cursor = { type: 'string', minLength: 1, maxLength: 512 } as const;
+const refreshToken = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+
+export const registerBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { email, password: { type: 'string', minLength: 8, maxLength: 200 }, name },
+  required: ['email', 'password', 'name'],
+} as const;
+
+export const loginBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { email, password: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['email', 'password'],
+} as const;
+
+export const refreshBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { refreshToken },
+  required: ['refreshToken'],
+} as const;
+
+export const address = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    label: { type: 'string', maxLength: 50 },
+    line1: { type: 'string', minLength: 1, maxLength: 200 },
+    line2: { type: 'string', maxLength: 200 },
+    city: { type: 'string', minLength: 1, maxLength: 100 },
+    region: { type: 'string', maxLength: 100 },
+    postalCode: { type: 'string', minLength: 1, maxLength: 20 },
+    country: { type: 'string', pattern: '^[A-Z]{2}$' },
+  },
+  required: ['line1', 'city', 'postalCode', 'country'],
+} as const;
+
+export const updateMeBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { name, addresses: { type: 'array', maxItems: 10, items: address } },
+} as const;
+
+export const productQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 200 },
+    category: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
+    minPrice: { type: 'integer', minimum: 0 },
+    maxPrice: { type: 'integer', minimum: 0 },
+    inStock: { type: 'boolean' },
+    sort: { type: 'string', enum: ['relevance', 'price_asc', 'price_desc', 'name_asc', 'newest'] },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor,
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { id: uuid },
+  required: ['id'],
+} as const;
+
+export const userListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, cursor },
+} as const;
+
+// Responses: documented (OpenAPI), not enforced; upstreams may add fields.
+
+export const tokenResponse = {
+  type: 'object',
+  properties: {
+    accessToken: { type: 'string' },
+    tokenType: { type: 'string', enum: ['Bearer'] },
+    expiresIn: { type: 'integer', description: 'seconds until the access token expires' },
+    refreshToken: { type: 'string' },
+  },
+  required: ['accessToken', 'tokenType', 'expiresIn'],
+} as const;
+
+export const profile = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    email,
+    name,
+    role: { type: 'string', enum: ['customer', 'admin'] },
+    addresses: { type: 'array', items: address },
+  },
+  required: ['id', 'email', 'name'],
+} as const;
+
+export const userPage = {
+  type: 'object',
+  properties: { items: { type: 'array', items: profile }, nextCursor: { type: ['string', 'null'] } },
+  required: ['items'],
+} as const;
+
+const money = {
+  type: 'object',
+  properties: { amount: { type: 'integer', description: 'minor units' }, currency: { type: 'string' } },
+  required: ['amount', 'currency'],
+} as const;
+
+export const product = {
+  type: 'object',
+  properties: {
+    id: uuid,
+    name: { type: 'string' },
+    description: { type: 'string' },
+    price: money,
+    stock: { type: 'object', properties: { available: { type: 'integer' } } },
+    category: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } },
+  },
+  required: ['id', 'name', 'price'],
+} as const;
+
+export const productPage = {
+  type: 'object',
+  properties: { items: { type: 'array', items: product }, nextCursor: { type: ['string', 'null'] } },
+  required: ['items'],
+} as const;
+
+export const categoryTree = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { slug: { type: 'string' }, name: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } },
+      },
+    },
+  },
+  required: ['items'],
+} as const;
+
+export const overview = {
+  type: 'object',
+  properties: {
+    profile,
+    cart: { type: ['object', 'null'], description: 'cart summary; null when the cart service did not answer' },
+    recentOrders: { type: ['array', 'null'], items: { type: 'object' }, description: 'the last orders; null when unavailable' },
+    degraded: { type: 'array', items: { type: 'string', enum: ['cart', 'recentOrders'] } },
+  },
+  required: ['profile', 'cart', 'recentOrders', 'degraded'],
+} as const;
+
+export const openapiDocument = { type: 'object', properties: { openapi: { type: 'string' } }, required: ['openapi'] } as const;
+
+export const problem = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
+    },
+  },
+  required: ['type', 'title', 'status'],
+} as const;

@@ -1,0 +1,60 @@
+import { AppError, signIdentity, type Identity, type Method } from '@shop/kit';
+
+/** One call to another app of the shop. The gateway reaches upstreams only through this interface. */
+export interface UpstreamRequest {
+  /** Dapr app id of the callee. */
+  appId: string;
+  method: Method;
+  /** Path with its query string, e.g. `/products?limit=5`. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Resolves with the callee's JSON answer. Rejects with an AppError carrying the callee's own 4xx (status,
+ * title, detail, errors), or a DependencyError: 503 when the callee cannot be reached, 502 when it failed.
+ */
+export interface Upstream {
+  call(request: UpstreamRequest): Promise<unknown>;
+}
+
+export const DEADLINE_HEADER = 'x-request-deadline';
+
+export class UpstreamTimeoutError extends AppError {
+  constructor(appId: string, timeoutMs: number) {
+    super({
+      status: 504,
+      code: 'upstream-timeout',
+      title: 'An upstream service did not answer in time',
+      detail: `${appId} did not answer within ${timeoutMs} ms`,
+      expose: false,
+    });
+  }
+}
+
+/**
+ * Calls with a deadline: the callee learns it from `x-request-deadline` (epoch ms) and the gateway stops
+ * waiting when it passes (504). The SDK cannot abort a call, so the late answer is simply ignored.
+ */
+export async function callWithDeadline(upstream: Upstream, request: UpstreamRequest, timeoutMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamTimeoutError(request.appId, timeoutMs)), timeoutMs);
+  });
+  const headers = { ...request.headers, [DEADLINE_HEADER]: String(Date.now() + timeoutMs) };
+  try {
+    return await Promise.race([upstream.call({ ...request, headers }), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The headers an upstream trusts: the signed identity of a signed-in caller and, where the route says so,
+ * the client's address. The request id and trace context are added by the kit's invokeApp; nothing the
+ * client sent is copied.
+ */
+export function upstreamHeaders(identityKey: string, identity: Identity | undefined, clientId?: string): Record<string, string> {
+  return { ...(identity ? signIdentity(identityKey, identity) : {}), ...(clientId ? { 'x-client-id': clientId } : {}) };
+}

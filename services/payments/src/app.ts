@@ -1,0 +1,60 @@
+import { DEAD_LETTER_TOPIC } from '@shop/contracts';
+import {
+  createApp,
+  routerFor,
+  subscriptionRouter,
+  type EventHandler,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type ReadinessCheck,
+} from '@shop/kit';
+import { orderCancelledHandler } from './events/order-cancelled.handler';
+import { orderConfirmedHandler } from './events/order-confirmed.handler';
+import { orderStockReservedHandler } from './events/order-stock-reserved.handler';
+import type { OutcomePublisher } from './events/outcome-publisher';
+import { adminOnly, behindIdentity } from './routes/guards';
+import { paymentMethodRoutes } from './routes/payment-methods.routes';
+import { paymentRoutes } from './routes/payments.routes';
+import type { PaymentMethodStore } from './store/payment-method-store';
+import type { PaymentStore } from './store/payment-store';
+
+export interface PaymentsDeps {
+  logger: Logger;
+  metrics: Metrics;
+  /** HMAC key of the identity the gateway forwards (the secret `gateway-identity-key`). */
+  identityKey: string;
+  methods: PaymentMethodStore;
+  payments: PaymentStore;
+  publisher: OutcomePublisher;
+  /** The clock of expiry checks and history timestamps (tests fix it). */
+  now?: () => Date;
+  readiness?: ReadinessCheck[];
+  lifecycle?: Lifecycle;
+  appApiToken?: string | undefined;
+  bodyLimit?: string;
+}
+
+/** The payments app, wired from its dependencies; main.ts provides real ones, tests may provide fakes. */
+export function createPaymentsApp(deps: PaymentsDeps) {
+  const now = deps.now ?? (() => new Date());
+  const eventDeps = { payments: deps.payments, publisher: deps.publisher, logger: deps.logger, now };
+  const handlers: EventHandler<never>[] = [
+    orderStockReservedHandler({ ...eventDeps, methods: deps.methods }),
+    orderConfirmedHandler(eventDeps),
+    orderCancelledHandler(eventDeps),
+  ];
+  return createApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    routers: [
+      subscriptionRouter(handlers, deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
+      behindIdentity(deps.identityKey, routerFor(paymentMethodRoutes(deps.methods, now))),
+      behindIdentity(deps.identityKey, routerFor(paymentRoutes(deps.payments)), adminOnly()),
+    ],
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
+    ...(deps.appApiToken ? { appApiToken: deps.appApiToken } : {}),
+    ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
+  });
+}

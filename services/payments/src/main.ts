@@ -1,0 +1,44 @@
+import { createDaprClient, createLogger, createMetrics, ConfigError, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createPaymentsApp } from './app';
+import { loadConfig } from './config';
+import { DaprOutcomePublisher } from './events/dapr-outcome-publisher';
+import { DaprPaymentMethodStore } from './store/dapr-payment-method-store';
+import { DaprPaymentStore } from './store/dapr-payment-store';
+
+// config → dependencies → listen → drain on SIGTERM. Nothing else belongs here.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'payments', level: config.logLevel });
+  const dapr = createDaprClient(config, logger);
+  await waitForSidecar(dapr, config, config.sidecarWaitMs);
+  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
+
+  const lifecycle = { draining: false };
+  const app = createPaymentsApp({
+    logger,
+    metrics: createMetrics('payments'),
+    identityKey,
+    methods: new DaprPaymentMethodStore(dapr, config.stateStore),
+    payments: new DaprPaymentStore(dapr, config.stateStore),
+    publisher: new DaprOutcomePublisher(dapr),
+    readiness: [sidecarReadiness(config)],
+    lifecycle,
+    appApiToken: config.appApiToken,
+    bodyLimit: config.bodyLimit,
+  });
+  await serve(app, {
+    port: config.port,
+    host: config.host,
+    logger,
+    lifecycle,
+    drainMs: config.drainMs,
+    onClose: [() => dapr.stop()],
+  });
+}
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad config) this is the only way to say why we stop.
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`payments failed to start: ${message}\n`);
+  process.exit(1);
+});

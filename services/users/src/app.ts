@@ -1,0 +1,41 @@
+import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
+import type { Accounts } from './domain/accounts';
+import type { PublicJwk } from './domain/access-token';
+import type { Sessions } from './domain/sessions';
+import { adminRoutes } from './routes/admin.routes';
+import { adminOnly, behindIdentity } from './routes/guards';
+import { jwksRoutes } from './routes/jwks.routes';
+import { meRoutes } from './routes/me.routes';
+import { sessionRoutes } from './routes/sessions.routes';
+import { userRoutes } from './routes/users.routes';
+
+export interface UsersDeps {
+  logger: Logger;
+  metrics: Metrics;
+  accounts: Accounts;
+  sessions: Sessions;
+  jwks: { keys: PublicJwk[] };
+  /** HMAC key of the identity the gateway forwards (the secret `gateway-identity-key`). */
+  identityKey: string;
+  readiness: ReadinessCheck[];
+  lifecycle: Lifecycle;
+  appApiToken?: string | undefined;
+  bodyLimit?: string;
+}
+
+/** The users app, wired from its dependencies; main.ts provides real ones, tests may provide fakes. */
+export function createUsersApp(deps: UsersDeps) {
+  return createApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    routers: [
+      routerFor([...userRoutes(deps.accounts), ...sessionRoutes(deps.sessions), ...jwksRoutes(deps.jwks)]),
+      behindIdentity(deps.identityKey, routerFor(meRoutes(deps.accounts))),
+      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.accounts)), adminOnly()),
+    ],
+    readiness: deps.readiness,
+    lifecycle: deps.lifecycle,
+    ...(deps.appApiToken ? { appApiToken: deps.appApiToken } : {}),
+    ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
+  });
+}

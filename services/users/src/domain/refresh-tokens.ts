@@ -1,0 +1,77 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { RefreshTokenStore } from '../store/refresh-token-store';
+import { InvalidRefreshTokenError } from './errors';
+
+export interface RefreshTokenRecord {
+  id: string;
+  tokenHash: string;
+  /** Every token descended from one login shares it; reuse of any of them revokes all. */
+  familyId: string;
+  userId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type NewRefreshToken = Pick<RefreshTokenRecord, 'tokenHash' | 'familyId' | 'userId' | 'expiresAt'>;
+
+/** Only the hash is stored: a copy of the table does not hand out sessions. */
+export const hashRefreshToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+// 256 random bits, base64url: unguessable, and URL- and header-safe as it is.
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Opaque, single-use refresh tokens with rotation: each refresh spends the presented token and returns
+ * its successor in the same family. A spent token presented again means two parties hold it (a thief
+ * and the owner), so the whole family is revoked and both must sign in again.
+ */
+export class RefreshTokens {
+  constructor(
+    private readonly store: RefreshTokenStore,
+    private readonly ttlSeconds: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A new family, for a fresh login. */
+  async issue(userId: string): Promise<string> {
+    const { token, record } = this.mint(userId, randomUUID());
+    await this.store.insert(record);
+    return token;
+  }
+
+  /** Spends `token` and returns its successor; any token that cannot be spent is a 401. */
+  async rotate(token: string): Promise<{ userId: string; refreshToken: string }> {
+    const current = await this.find(token);
+    const now = this.now();
+    if (!current || current.revokedAt !== null) throw new InvalidRefreshTokenError();
+    if (current.usedAt !== null) return this.reused(current, now);
+    if (current.expiresAt.getTime() <= now.getTime()) throw new InvalidRefreshTokenError();
+    const { token: next, record } = this.mint(current.userId, current.familyId);
+    // Losing this race means a concurrent refresh spent the token first: the same reuse, seen later.
+    if (!(await this.store.rotate(current.id, record, now))) return this.reused(current, now);
+    return { userId: current.userId, refreshToken: next };
+  }
+
+  /** Ends the session the token belongs to. Unknown tokens are ignored: there is nothing to end. */
+  async revoke(token: string): Promise<void> {
+    const current = await this.find(token);
+    if (current && current.revokedAt === null) await this.store.revokeFamily(current.familyId, this.now());
+  }
+
+  private async reused(record: RefreshTokenRecord, now: Date): Promise<never> {
+    await this.store.revokeFamily(record.familyId, now);
+    throw new InvalidRefreshTokenError();
+  }
+
+  private async find(token: string): Promise<RefreshTokenRecord | undefined> {
+    // Not one of ours: skip the look-up rather than hash arbitrary input.
+    return TOKEN_SHAPE.test(token) ? this.store.findByHash(hashRefreshToken(token)) : undefined;
+  }
+
+  private mint(userId: string, familyId: string): { token: string; record: NewRefreshToken } {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.now().getTime() + this.ttlSeconds * 1000);
+    return { token, record: { tokenHash: hashRefreshToken(token), familyId, userId, expiresAt } };
+  }
+}

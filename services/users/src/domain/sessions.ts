@@ -1,0 +1,64 @@
+import type { UserStore } from '../store/user-store';
+import type { AccessTokenIssuer } from './access-token';
+import { normalizeEmail } from './email';
+import { InvalidCredentialsError, InvalidRefreshTokenError } from './errors';
+import type { LoginThrottle } from './login-throttle';
+import type { PasswordHasher } from './password-hash';
+import type { RefreshTokens } from './refresh-tokens';
+import type { UserRecord } from './user';
+
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+}
+
+export interface SessionDeps {
+  users: UserStore;
+  passwords: PasswordHasher;
+  throttle: LoginThrottle;
+  accessTokens: AccessTokenIssuer;
+  refreshTokens: RefreshTokens;
+}
+
+/** Login, refresh and logout. */
+export class Sessions {
+  constructor(private readonly deps: SessionDeps) {}
+
+  /**
+   * Throttled first (429 before any password is looked at), then one answer for every failure: an
+   * unknown email and a wrong password give the same 401 after the same amount of work.
+   */
+  async login(input: { email: string; password: string; clientId: string }): Promise<TokenResponse> {
+    const email = normalizeEmail(input.email);
+    const attempt = await this.deps.throttle.reserve(email, input.clientId);
+    const user = await this.deps.users.findByEmail(email);
+    const valid = await this.deps.passwords.verify(input.password, user?.passwordHash);
+    if (!user || !valid) throw new InvalidCredentialsError();
+    await attempt.succeeded();
+    return this.tokensFor(user, await this.deps.refreshTokens.issue(user.id));
+  }
+
+  /** A new access token and the next refresh token; the presented one is spent. */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const rotated = await this.deps.refreshTokens.rotate(refreshToken);
+    // The role is read again, so a promotion or demotion reaches the next access token.
+    const user = await this.deps.users.findById(rotated.userId);
+    if (!user) throw new InvalidRefreshTokenError();
+    return this.tokensFor(user, rotated.refreshToken);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.deps.refreshTokens.revoke(refreshToken);
+  }
+
+  private async tokensFor(user: UserRecord, refreshToken: string): Promise<TokenResponse> {
+    return {
+      accessToken: await this.deps.accessTokens.issue({ id: user.id, role: user.role }),
+      tokenType: 'Bearer',
+      expiresIn: this.deps.accessTokens.ttlSeconds,
+      refreshToken,
+    };
+  }
+}

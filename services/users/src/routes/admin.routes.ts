@@ -1,0 +1,23 @@
+import { route } from '@shop/kit';
+import type { Accounts } from '../domain/accounts';
+import { userIdSchema, userListQuerySchema } from './schemas';
+
+/** Any account, for admins only; guards.ts keeps everyone else out before these run. */
+export function adminRoutes(accounts: Accounts) {
+  return [
+    route({
+      method: 'GET',
+      path: '/users',
+      summary: 'Accounts in order of creation, in keyset pages',
+      query: userListQuerySchema,
+      handle: ({ query }) => accounts.list(query),
+    }),
+    route({
+      method: 'GET',
+      path: '/users/:id',
+      summary: 'One account',
+      params: userIdSchema,
+      handle: ({ params }) => accounts.profile(params.id),
+    }),
+  ];
+}

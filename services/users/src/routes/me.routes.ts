@@ -1,0 +1,22 @@
+import { requireIdentity, route } from '@shop/kit';
+import type { Accounts } from '../domain/accounts';
+import { profilePatchSchema } from './schemas';
+
+/** The caller's own account; the caller is only ever the identity the gateway signed and forwarded. */
+export function meRoutes(accounts: Accounts) {
+  return [
+    route({
+      method: 'GET',
+      path: '/me',
+      summary: "The caller's profile",
+      handle: async (_input, ctx) => accounts.profile(requireIdentity(ctx.state).sub),
+    }),
+    route({
+      method: 'PATCH',
+      path: '/me',
+      summary: "Change the caller's name and/or addresses (the list is replaced as a whole)",
+      body: profilePatchSchema,
+      handle: async ({ body }, ctx) => accounts.updateProfile(requireIdentity(ctx.state).sub, body),
+    }),
+  ];
+}

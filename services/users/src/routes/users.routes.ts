@@ -1,0 +1,20 @@
+import { route } from '@shop/kit';
+import type { Accounts } from '../domain/accounts';
+import { registerBodySchema } from './schemas';
+
+/** Open to any caller the gateway lets through: registration. */
+export function userRoutes(accounts: Accounts) {
+  return [
+    route({
+      method: 'POST',
+      path: '/users',
+      summary: 'Register a customer account',
+      body: registerBodySchema,
+      handle: async ({ body }, ctx) => {
+        const user = await accounts.register(body);
+        ctx.status = 201;
+        return user;
+      },
+    }),
+  ];
+}

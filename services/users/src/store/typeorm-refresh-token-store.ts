@@ -1,0 +1,48 @@
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { NewRefreshToken, RefreshTokenRecord } from '../domain/refresh-tokens';
+import type { RefreshTokenStore } from './refresh-token-store';
+import { RefreshTokenEntity, type RefreshTokenRow } from './typeorm-entities';
+
+export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
+  private readonly repo: Repository<RefreshTokenRow>;
+
+  constructor(private readonly ds: DataSource) {
+    this.repo = ds.getRepository(RefreshTokenEntity);
+  }
+
+  async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const row = await this.repo.findOneBy({ tokenHash });
+    return row
+      ? {
+          id: row.id,
+          tokenHash: row.tokenHash,
+          familyId: row.familyId,
+          userId: row.userId,
+          expiresAt: row.expiresAt,
+          usedAt: row.usedAt,
+          revokedAt: row.revokedAt,
+        }
+      : undefined;
+  }
+
+  async insert(token: NewRefreshToken): Promise<void> {
+    await this.repo.insert(token);
+  }
+
+  async rotate(usedId: string, successor: NewRefreshToken, now: Date): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      // The conditions make this the one place a token is spent: of two concurrent refreshes with the
+      // same token, exactly one updates the row.
+      const spent = await em
+        .getRepository(RefreshTokenEntity)
+        .update({ id: usedId, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: now });
+      if (spent.affected !== 1) return false;
+      await em.getRepository(RefreshTokenEntity).insert(successor);
+      return true;
+    });
+  }
+
+  async revokeFamily(familyId: string, now: Date): Promise<void> {
+    await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
+  }
+}

@@ -1,0 +1,124 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { AccessTokenIssuer } from '../../src/domain/access-token';
+import { InvalidCredentialsError, TooManyAttemptsError } from '../../src/domain/errors';
+import { LoginThrottle, throttleKeys } from '../../src/domain/login-throttle';
+import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
+import { RefreshTokens } from '../../src/domain/refresh-tokens';
+import { Sessions } from '../../src/domain/sessions';
+import { InMemoryFailureCounterStore, InMemoryRefreshTokenStore, InMemoryUserStore } from '../fakes/in-memory-stores';
+
+const PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const PASSWORD = 'correct horse battery staple';
+
+async function setUp() {
+  const users = new InMemoryUserStore();
+  const passwords = new PasswordHasher({ ...DEFAULT_SCRYPT, N: 2 ** 10 });
+  const counters = new InMemoryFailureCounterStore();
+  let now = Date.parse('2026-01-01T12:00:00.000Z');
+  const throttle = new LoginThrottle(
+    counters,
+    { account: { maxFailures: 5, windowSeconds: 900 }, client: { maxFailures: 20, windowSeconds: 900 } },
+    () => now,
+  );
+  const accessTokens = await AccessTokenIssuer.fromPem(PEM, { issuer: 'shop-users', audience: 'shop-api', ttlSeconds: 900 });
+  const sessions = new Sessions({
+    users,
+    passwords,
+    throttle,
+    accessTokens,
+    refreshTokens: new RefreshTokens(new InMemoryRefreshTokenStore(), 3600),
+  });
+  const user = (await users.create({
+    email: 'jane@example.com',
+    name: 'Jane',
+    role: 'customer',
+    passwordHash: await passwords.hash(PASSWORD),
+  }))!;
+  const verify = jest.spyOn(passwords, 'verify');
+  return { sessions, counters, user, verify, accessTokens, advance: (ms: number) => (now += ms) };
+}
+
+const attempt = (sessions: Sessions, email: string, password: string, clientId = 'client-a') =>
+  sessions.login({ email, password, clientId });
+
+describe('Sessions.login', () => {
+  it("when the password is right, then tokens for that user come back and the account's counter is cleared", async () => {
+    const { sessions, counters, user, accessTokens } = await setUp();
+    await expect(attempt(sessions, 'jane@example.com', 'wrong password!')).rejects.toThrow(InvalidCredentialsError);
+    const tokens = await attempt(sessions, '  JANE@example.com ', PASSWORD);
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    await expect(accessTokens.verify(tokens.accessToken)).resolves.toMatchObject({ sub: user.id, role: 'customer' });
+    expect(counters.counters.has(throttleKeys('jane@example.com', 'client-a').account)).toBe(false);
+  });
+
+  it('when the email is unknown or the password wrong, then the error is the same and a hash was checked both times', async () => {
+    const { sessions, verify } = await setUp();
+    const unknown = await attempt(sessions, 'nobody@example.com', PASSWORD).catch((e: unknown) => e);
+    const wrong = await attempt(sessions, 'jane@example.com', 'not the password').catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(InvalidCredentialsError);
+    expect(wrong).toBeInstanceOf(InvalidCredentialsError);
+    expect({ ...(unknown as object), stack: '' }).toEqual({ ...(wrong as object), stack: '' });
+    expect(verify).toHaveBeenCalledTimes(2);
+    expect(verify.mock.calls[0]![1]).toBeUndefined();
+  });
+
+  it('when an account has five failures, then the sixth attempt is refused before any password check, even a right one', async () => {
+    const { sessions, verify } = await setUp();
+    for (let i = 0; i < 5; i++)
+      await expect(attempt(sessions, 'jane@example.com', `wrong ${i} password`)).rejects.toThrow(InvalidCredentialsError);
+    verify.mockClear();
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD)).rejects.toEqual(new TooManyAttemptsError(900));
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('when an unknown email has five failures, then it is refused exactly like a known one', async () => {
+    const { sessions } = await setUp();
+    for (let i = 0; i < 5; i++)
+      await expect(attempt(sessions, 'ghost@example.com', 'whatever pass')).rejects.toThrow(InvalidCredentialsError);
+    await expect(attempt(sessions, 'ghost@example.com', 'whatever pass')).rejects.toMatchObject({
+      status: 429,
+      code: 'too-many-attempts',
+      headers: { 'Retry-After': '900' },
+    });
+  });
+
+  it('when the window has passed, then the account may try again', async () => {
+    const { sessions, advance } = await setUp();
+    for (let i = 0; i < 5; i++)
+      await expect(attempt(sessions, 'jane@example.com', 'wrong password')).rejects.toThrow(InvalidCredentialsError);
+    advance(600_000);
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD)).rejects.toMatchObject({ retryAfterSeconds: 300 });
+    advance(300_000);
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD)).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('when one client fails twenty times across accounts, then its next attempt is refused and other clients are not', async () => {
+    const { sessions } = await setUp();
+    for (let i = 0; i < 20; i++)
+      await expect(attempt(sessions, `user${i}@example.com`, 'wrong password')).rejects.toThrow(InvalidCredentialsError);
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD)).rejects.toThrow(TooManyAttemptsError);
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD, 'client-b')).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('when a client is refused, then the account is not charged for the attempt', async () => {
+    const { sessions, counters } = await setUp();
+    for (let i = 0; i < 20; i++)
+      await expect(attempt(sessions, `user${i}@example.com`, 'wrong password')).rejects.toThrow(InvalidCredentialsError);
+    await expect(attempt(sessions, 'jane@example.com', 'wrong password')).rejects.toThrow(TooManyAttemptsError);
+    expect(counters.counters.get(throttleKeys('jane@example.com', 'client-a').account)).toBeUndefined();
+  });
+
+  it('when a login succeeds, then the client gets that attempt back but keeps its failures', async () => {
+    const { sessions, counters } = await setUp();
+    const keys = throttleKeys('jane@example.com', 'client-a');
+    await expect(attempt(sessions, 'jane@example.com', 'wrong password')).rejects.toThrow(InvalidCredentialsError);
+    await attempt(sessions, 'jane@example.com', PASSWORD);
+    expect(counters.counters.get(keys.client)?.failures).toBe(1);
+  });
+
+  it('when counters are keyed, then the keys hold neither the email nor the client address', () => {
+    const keys = throttleKeys('jane@example.com', '203.0.113.7');
+    expect(JSON.stringify(keys)).not.toMatch(/jane|203\.0/);
+    expect(keys.account).not.toBe(throttleKeys('jane2@example.com', '203.0.113.7').account);
+  });
+});
