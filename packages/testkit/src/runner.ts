@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       daprdPath(),
       daprdArgs(run, app, ports, Boolean(app.command)),
       path.join(logDir, `${app.appID}.daprd.log`),
-      { cwd: repoRoot, env: { ...process.env, DAPR_HOST_IP: '127.0.0.1' } },
+      { cwd: repoRoot, env: { ...process.env, ...run.common.env, DAPR_HOST_IP: '127.0.0.1' } },
     );
     procs.push(sidecar);
     let proc: LoggedProcess | undefined;

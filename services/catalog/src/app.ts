@@ -1,11 +1,23 @@
 import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
 import type { ProductStore } from './store/product-store';
+import type { StockStore } from './store/stock-store';
+import type { EventPublisher } from './events/event-publisher';
+import { catalogSubscriptions } from './events/subscriptions';
+import { adminRoutes } from './routes/admin.routes';
+import { adminRouter } from './routes/guards';
 import { productRoutes } from './routes/products.routes';
+import { reservationSweepRoutes } from './routes/reservation-sweep.routes';
 
 export interface CatalogDeps {
   logger: Logger;
   metrics: Metrics;
   store: ProductStore;
+  stock: StockStore;
+  events: EventPublisher;
+  /** The HMAC key of the gateway's forwarded identity (secret `gateway-identity-key`). */
+  identityKey: string;
+  reservationTtlSeconds: number;
+  sweepBatchSize: number;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
   appApiToken?: string | undefined;
@@ -14,10 +26,16 @@ export interface CatalogDeps {
 
 /** The catalog app, wired from its dependencies; main.ts provides real ones, tests may provide fakes. */
 export function createCatalogApp(deps: CatalogDeps) {
+  const { logger, stock, events } = deps;
   return createApp({
-    logger: deps.logger,
+    logger,
     metrics: deps.metrics,
-    routers: [routerFor(productRoutes(deps.store))],
+    routers: [
+      routerFor(productRoutes(deps.store)),
+      adminRouter(deps.identityKey, routerFor(adminRoutes(deps.store, stock))),
+      routerFor(reservationSweepRoutes({ stock, events, logger, batchSize: deps.sweepBatchSize })),
+      catalogSubscriptions({ stock, events, logger, reservationTtlSeconds: deps.reservationTtlSeconds }),
+    ],
     readiness: deps.readiness,
     lifecycle: deps.lifecycle,
     ...(deps.appApiToken ? { appApiToken: deps.appApiToken } : {}),

@@ -1,4 +1,4 @@
-import { bool, commonSettings, port, readConfig, str } from '@shop/kit';
+import { bool, commonSettings, int, port, readConfig, str } from '@shop/kit';
 
 export const settings = {
   ...commonSettings,
@@ -7,6 +7,22 @@ export const settings = {
   dbUrlSecret: str('CATALOG_DB_URL_SECRET', { doc: 'name of the secret with the PostgreSQL connection string', default: 'catalog-db-url' }),
   migrateOnStart: bool('CATALOG_MIGRATE_ON_START', { doc: 'run pending migrations at start-up (under an advisory lock)', default: false }),
   seedOnStart: bool('CATALOG_SEED_ON_START', { doc: 'load the deterministic demo catalog at start-up (idempotent)', default: false }),
+  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
+    doc: "name of the secret with the HMAC key of the gateway's forwarded identity (admin routes)",
+    default: 'gateway-identity-key',
+  }),
+  reservationTtlSeconds: int('RESERVATION_TTL_SECONDS', {
+    doc: 'how long stock stays held for an order that is neither confirmed nor cancelled',
+    default: 900,
+    min: 1,
+    max: 7 * 24 * 3600,
+  }),
+  sweepBatchSize: int('RESERVATION_SWEEP_BATCH', {
+    doc: 'reservations one sweep transaction expires (or announces) at most',
+    default: 100,
+    min: 1,
+    max: 1000,
+  }),
   bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
 };
 

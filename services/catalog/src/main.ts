@@ -3,6 +3,8 @@ import { createCatalogApp } from './app';
 import { loadConfig } from './config';
 import { createDataSource, migrate } from './store/typeorm-data-source';
 import { TypeOrmProductStore } from './store/typeorm-product-store';
+import { TypeOrmStockStore } from './store/typeorm-stock-store';
+import { daprEventPublisher } from './events/event-publisher';
 import { seedCatalog } from './seed/seed';
 
 // config → dependencies → listen → drain on SIGTERM. Nothing else belongs here.
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
   const dapr = createDaprClient(config, logger);
   await waitForSidecar(dapr, config, config.sidecarWaitMs);
 
+  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
   const dataSource = createDataSource(await readSecret(dapr, config.secretStore, config.dbUrlSecret));
   await dataSource.initialize();
   if (config.migrateOnStart) await migrate(dataSource);
@@ -22,6 +25,11 @@ async function main(): Promise<void> {
     logger,
     metrics: createMetrics('catalog'),
     store: new TypeOrmProductStore(dataSource),
+    stock: new TypeOrmStockStore(dataSource),
+    events: daprEventPublisher(dapr),
+    identityKey,
+    reservationTtlSeconds: config.reservationTtlSeconds,
+    sweepBatchSize: config.sweepBatchSize,
     readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) }],
     lifecycle,
     appApiToken: config.appApiToken,

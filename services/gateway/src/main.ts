@@ -14,8 +14,9 @@ async function main(): Promise<void> {
 
   const upstream = new DaprUpstream(dapr);
   const jwks = jwksFromUsers(upstream, config);
-  // Warm the key cache; if users is not up yet, routes that need a user answer 503 until it is.
-  jwks.refresh().catch((err: unknown) => logger.warn('signing keys not fetched at start-up; will retry on demand', { err }));
+  // Warm the key cache, retrying in the background until users answers (services start in any order);
+  // meanwhile routes that need a signed-in user answer 503 and public routes work.
+  void jwks.warmUp(logger);
 
   const lifecycle = { draining: false };
   const app = createGatewayApp({

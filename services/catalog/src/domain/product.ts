@@ -14,6 +14,24 @@ export interface ProductView {
   createdAt: string;
 }
 
+/** What an admin gives to add a product; the stock is the initial on-hand quantity. */
+export interface NewProduct {
+  sku: string;
+  name: string;
+  description: string;
+  categorySlug: string;
+  price: { amount: number; currency: string };
+  stock: number;
+}
+
+/** An admin's partial edit of a product; stock has its own operation (PUT /products/:id/stock). */
+export interface ProductChanges {
+  name?: string;
+  description?: string;
+  categorySlug?: string;
+  price?: { amount: number; currency: string };
+}
+
 export interface CategoryNode {
   id: string;
   slug: string;

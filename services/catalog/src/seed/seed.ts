@@ -406,7 +406,8 @@ export async function seedCatalog(ds: DataSource): Promise<{ categories: number;
       const rows = batch.map((c) => [c.id, c.slug, c.name, c.parentId, c.path]);
       await manager.query(insertSql('category', ['id', 'slug', 'name', 'parent_id', 'path'], rows.length), rows.flat());
     }
-    const columns = ['id', 'sku', 'name', 'description', 'price_cents', 'currency', 'category_id', 'stock', 'created_at'];
+    // The seed's stock is the initial on-hand quantity; nothing is reserved yet.
+    const columns = ['id', 'sku', 'name', 'description', 'price_cents', 'currency', 'category_id', 'on_hand', 'created_at'];
     for (const batch of chunks(products, BATCH_SIZE)) {
       const rows = batch.map((p) => [p.id, p.sku, p.name, p.description, p.priceCents, p.currency, p.categoryId, p.stock, p.createdAt]);
       await manager.query(insertSql('product', columns, rows.length), rows.flat());

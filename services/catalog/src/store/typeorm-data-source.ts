@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { CategoryEntity, ProductEntity } from './typeorm-entities';
+import { CategoryEntity, ProductEntity, StockReservationEntity, StockReservationLineEntity } from './typeorm-entities';
 import { CatalogInit1767225600000 } from './migrations/1767225600000-init';
+import { CatalogStockReservations1767571200000 } from './migrations/1767571200000-stock-reservations';
 
 export interface DataSourceOptions {
   /** Connections in the pool; migrate() holds one for the lock while TypeORM uses another. */
@@ -17,8 +18,8 @@ export function createDataSource(url: string, options: DataSourceOptions = {}): 
     type: 'postgres',
     url,
     applicationName: 'catalog',
-    entities: [CategoryEntity, ProductEntity],
-    migrations: [CatalogInit1767225600000],
+    entities: [CategoryEntity, ProductEntity, StockReservationEntity, StockReservationLineEntity],
+    migrations: [CatalogInit1767225600000, CatalogStockReservations1767571200000],
     // Its own table, so the catalog can share a database with another service's migrations.
     migrationsTableName: 'catalog_migrations',
     migrationsTransactionMode: 'each',

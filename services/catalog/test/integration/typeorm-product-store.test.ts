@@ -52,9 +52,9 @@ afterAll(async () => {
 });
 
 describe('migrate', () => {
-  it('when two processes migrate concurrently, then the migration is applied exactly once', async () => {
-    expect(appliedByEachRun.flat()).toEqual(['CatalogInit1767225600000']);
-    expect(await count('SELECT count(*) AS n FROM catalog_migrations')).toBe(1);
+  it('when two processes migrate concurrently, then each migration is applied exactly once, in order', async () => {
+    expect(appliedByEachRun.flat()).toEqual(['CatalogInit1767225600000', 'CatalogStockReservations1767571200000']);
+    expect(await count('SELECT count(*) AS n FROM catalog_migrations')).toBe(2);
     expect(await migrate(ds)).toEqual([]);
   });
 });

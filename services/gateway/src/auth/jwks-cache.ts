@@ -1,4 +1,4 @@
-import { DependencyError } from '@shop/kit';
+import { DependencyError, type Logger } from '@shop/kit';
 import { createLocalJWKSet, errors, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters, type KeyLike } from 'jose';
 
 export type JwksSource = () => Promise<unknown>;
@@ -46,6 +46,18 @@ export class JwksCache {
       return this.keys!(header, token);
     }
   };
+
+  /** Fetches until the keys are cached, every `retryMs` (bounded by the process's life: the timer is unref'd). */
+  async warmUp(logger: Logger, retryMs = 500): Promise<void> {
+    for (let attempt = 1; !this.keys; attempt++) {
+      try {
+        await this.refresh();
+      } catch (err) {
+        if (attempt === 1) logger.warn('signing keys not fetched yet; retrying in the background', { err });
+        await new Promise((r) => setTimeout(r, retryMs).unref());
+      }
+    }
+  }
 
   /** Fetches now (concurrent callers share one fetch). main.ts warms the cache with it at start-up. */
   refresh(): Promise<void> {

@@ -78,7 +78,14 @@ function operation(route: GatewayRoute): Json {
     'x-access': route.access,
     'x-rate-limit-class': route.rateLimit,
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: route.body, ...(route.example === undefined ? {} : { example: route.example }) } },
+          },
+        }
+      : {}),
     responses,
     security: route.access === 'public' ? [] : [{ bearerAuth: [] }],
   };

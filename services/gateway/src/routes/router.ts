@@ -34,7 +34,7 @@ function handler(route: GatewayRoute, deps: RouterDeps) {
   return async (ctx: Context) => {
     const input = parse(route, ctx);
     const out =
-      route.target.kind === 'local' ? await deps.locals[route.target.handler](input, ctx) : await forward(route.target, input, deps);
+      route.target.kind === 'local' ? await deps.locals[route.target.handler](input, ctx) : await forward(route.target, input, deps, ctx);
     ctx.status = route.response.status;
     if (route.response.status !== 204) ctx.body = out ?? {};
   };
@@ -60,7 +60,9 @@ function parse(route: GatewayRoute, ctx: Context): RouteInput {
   };
 }
 
-function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInput, deps: RouterDeps): Promise<unknown> {
+function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInput, deps: RouterDeps, ctx: Context): Promise<unknown> {
+  const forwarded: Record<string, string> = {};
+  for (const h of target.forwardHeaders ?? []) if (ctx.get(h)) forwarded[h] = ctx.get(h);
   const path = target.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(String(input.params[name])));
   return callWithDeadline(
     deps.upstream,
@@ -69,7 +71,7 @@ function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInpu
       method: target.method,
       path: path + queryString(input.query),
       ...(input.body === undefined ? {} : { body: input.body }),
-      headers: upstreamHeaders(deps.identityKey, input.identity, target.sendClientId ? input.clientId : undefined),
+      headers: { ...forwarded, ...upstreamHeaders(deps.identityKey, input.identity, target.sendClientId ? input.clientId : undefined) },
     },
     deps.upstreamTimeoutMs,
   );

@@ -10,7 +10,7 @@ const refreshToken = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 export const registerBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { email, password: { type: 'string', minLength: 8, maxLength: 200 }, name },
+  properties: { email, password: { type: 'string', minLength: 10, maxLength: 128 }, name },
   required: ['email', 'password', 'name'],
 } as const;
 
@@ -175,4 +175,212 @@ export const problem = {
     },
   },
   required: ['type', 'title', 'status'],
+} as const;
+
+// Cart, payments and orders (upstreams validate again; these are the public contract).
+
+export const productIdParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { productId: uuid },
+  required: ['productId'],
+} as const;
+
+export const orderIdParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { orderId: uuid },
+  required: ['orderId'],
+} as const;
+
+export const cartItemBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { quantity: { type: 'integer', minimum: 1, maximum: 99 } },
+  required: ['quantity'],
+} as const;
+
+const cartLine = {
+  type: 'object',
+  properties: {
+    productId: uuid,
+    sku: { type: 'string' },
+    name: { type: 'string' },
+    quantity: { type: 'integer' },
+    unitPrice: money,
+    current: { type: ['object', 'null'], properties: { unitPrice: money, available: { type: 'integer' } } },
+    priceChanged: { type: 'boolean' },
+    insufficientStock: { type: 'boolean' },
+  },
+  required: ['productId', 'quantity', 'unitPrice'],
+} as const;
+
+export const cart = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: cartLine },
+    subtotal: money,
+    itemCount: { type: 'integer' },
+    updatedAt: { type: ['string', 'null'] },
+  },
+  required: ['items', 'subtotal'],
+} as const;
+
+export const paymentMethodBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cardNumber: { type: 'string', minLength: 12, maxLength: 23, pattern: '^[0-9 -]+$' },
+    expMonth: { type: 'integer', minimum: 1, maximum: 12 },
+    expYear: { type: 'integer', minimum: 2000, maximum: 2100 },
+    cvc: { type: 'string', pattern: '^[0-9]{3,4}$' },
+  },
+  required: ['cardNumber', 'expMonth', 'expYear', 'cvc'],
+} as const;
+
+export const paymentMethod = {
+  type: 'object',
+  properties: {
+    token: { type: 'string' },
+    brand: { type: 'string' },
+    last4: { type: 'string' },
+    expMonth: { type: 'integer' },
+    expYear: { type: 'integer' },
+  },
+  required: ['token', 'brand', 'last4'],
+} as const;
+
+export const paymentMethodList = {
+  type: 'object',
+  properties: { items: { type: 'array', items: paymentMethod } },
+  required: ['items'],
+} as const;
+
+const shippingAddress = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    line1: { type: 'string', minLength: 1, maxLength: 200 },
+    line2: { type: 'string', maxLength: 200 },
+    city: { type: 'string', minLength: 1, maxLength: 100 },
+    postalCode: { type: 'string', minLength: 1, maxLength: 20 },
+    country: { type: 'string', pattern: '^[A-Z]{2}$' },
+  },
+  required: ['name', 'line1', 'city', 'postalCode', 'country'],
+} as const;
+
+export const checkoutBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { paymentMethod: { type: 'string', pattern: '^pm_[A-Za-z0-9]{16,64}$' }, shippingAddress },
+  required: ['paymentMethod', 'shippingAddress'],
+} as const;
+
+export const checkoutAccepted = {
+  type: 'object',
+  properties: { orderId: uuid, status: { type: 'string' } },
+  required: ['orderId', 'status'],
+} as const;
+
+export const orderListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, cursor, customerId: uuid },
+} as const;
+
+const orderSummary = {
+  type: 'object',
+  properties: {
+    id: uuid,
+    status: { type: 'string' },
+    total: money,
+    itemCount: { type: 'integer' },
+    placedAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+  required: ['id', 'status', 'total'],
+} as const;
+
+export const orderPage = {
+  type: 'object',
+  properties: { items: { type: 'array', items: orderSummary }, nextCursor: { type: ['string', 'null'] } },
+  required: ['items'],
+} as const;
+
+export const order = {
+  type: 'object',
+  properties: {
+    ...orderSummary.properties,
+    lines: { type: 'array' },
+    shippingAddress: { type: 'object' },
+    payment: { type: 'object' },
+    cancelReason: { type: ['string', 'null'] },
+    trackingNumber: { type: ['string', 'null'] },
+    timeline: {
+      type: 'array',
+      items: { type: 'object', properties: { version: { type: 'integer' }, type: { type: 'string' }, at: { type: 'string' } } },
+    },
+  },
+  required: ['id', 'status', 'total', 'timeline'],
+} as const;
+
+export const payment = {
+  type: 'object',
+  properties: {
+    orderId: uuid,
+    paymentId: { type: ['string', 'null'] },
+    status: { type: 'string' },
+    amount: { type: ['object', 'null'] },
+    history: { type: 'array' },
+  },
+  required: ['orderId', 'status'],
+} as const;
+
+export const rebuildResult = {
+  type: 'object',
+  properties: { orders: { type: 'integer' }, events: { type: 'integer' } },
+  required: ['orders', 'events'],
+} as const;
+
+// Admin catalog management.
+
+const adminMoney = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { amount: { type: 'integer', minimum: 0, maximum: 2_147_483_647 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+  required: ['amount', 'currency'],
+} as const;
+
+const productFields = {
+  name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+  description: { type: 'string', maxLength: 5000 },
+  categorySlug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
+  price: adminMoney,
+} as const;
+
+export const newProductBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sku: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', minLength: 1, maxLength: 64 },
+    ...productFields,
+    stock: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+  },
+  required: ['sku', 'name', 'categorySlug', 'price', 'stock'],
+} as const;
+
+export const productPatchBody = { type: 'object', additionalProperties: false, minProperties: 1, properties: productFields } as const;
+
+export const stockBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { onHand: { type: 'integer', minimum: 0, maximum: 2_147_483_647 } },
+  required: ['onHand'],
+} as const;
+
+export const stockLevel = {
+  type: 'object',
+  properties: { productId: uuid, onHand: { type: 'integer' }, reserved: { type: 'integer' }, available: { type: 'integer' } },
+  required: ['productId', 'onHand', 'reserved', 'available'],
 } as const;

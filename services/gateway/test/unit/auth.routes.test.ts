@@ -1,25 +1,22 @@
+import { check } from '@shop/kit';
 import { authorizationTable, routeTable } from '../../src/routes/table';
 import { startGateway, type Harness } from '../fixtures/harness';
 import { unsignedToken } from '../fixtures/tokens';
 
 const ID = '7f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
-/** A request each route accepts, so only authentication and authorization decide the answer. */
-const VALID_BODIES: Record<string, unknown> = {
-  register: { email: 'ann@example.com', password: 'correct horse', name: 'Ann' },
-  login: { email: 'ann@example.com', password: 'correct horse' },
-  refreshSession: { refreshToken: 'r1' },
-  logout: { refreshToken: 'r1' },
-  updateMe: { name: 'Ann B.' },
-};
-
+/** A request each route accepts (its declared example), so only authentication and authorization decide. */
 function requestFor(path: string, method: string) {
   const route = routeTable.find((r) => `/api/v1${r.path}` === path && r.method === method)!;
-  const body = VALID_BODIES[route.operationId];
+  const body = route.example;
   return {
-    path: path.replace(':id', ID),
-    init: { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) },
+    path: path.replace(/:[A-Za-z]+/g, ID),
+    init: { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) },
   };
 }
+
+/** The status a route answers when it is served: its declared success status. */
+const successOf = (path: string, method: string) =>
+  routeTable.find((r) => `/api/v1${r.path}` === path && r.method === method)!.response.status;
 
 describe('authentication and authorization, route by route', () => {
   let gw: Harness;
@@ -49,7 +46,27 @@ describe('authentication and authorization, route by route', () => {
       'GET /api/v1/openapi.json': 'public',
       'GET /api/v1/admin/users': 'admin',
       'GET /api/v1/admin/users/:id': 'admin',
+      'POST /api/v1/products': 'admin',
+      'PATCH /api/v1/products/:id': 'admin',
+      'DELETE /api/v1/products/:id': 'admin',
+      'PUT /api/v1/products/:id/stock': 'admin',
+      'GET /api/v1/cart': 'customer',
+      'PUT /api/v1/cart/items/:productId': 'customer',
+      'DELETE /api/v1/cart/items/:productId': 'customer',
+      'DELETE /api/v1/cart': 'customer',
+      'POST /api/v1/payment-methods': 'customer',
+      'GET /api/v1/payment-methods': 'customer',
+      'POST /api/v1/orders': 'customer',
+      'GET /api/v1/orders': 'customer',
+      'GET /api/v1/orders/:id': 'customer',
+      'GET /api/v1/admin/payments/:orderId': 'admin',
+      'POST /api/v1/admin/orders/read-model/rebuild': 'admin',
     });
+  });
+
+  it('when a route takes a body, then it declares an example that its own schema accepts', () => {
+    for (const r of routeTable.filter((x) => x.body))
+      expect({ op: r.operationId, problems: check(r.body!, r.example, 'body') }).toEqual({ op: r.operationId, problems: [] });
   });
 
   describe.each(authorizationTable.filter((r) => r.access !== 'public'))('$method $path ($access)', ({ method, path, access }) => {
@@ -73,12 +90,12 @@ describe('authentication and authorization, route by route', () => {
     it(`when a customer calls, then ${access === 'admin' ? '403' : 'it is served'}`, async () => {
       const { path: p, init } = requestFor(path, method);
       const res = await gw.request(p, { ...init, bearer: customer });
-      expect(res.status).toBe(access === 'admin' ? 403 : 200);
+      expect(res.status).toBe(access === 'admin' ? 403 : successOf(path, method));
     });
 
     it('when an admin calls, then it is served', async () => {
       const { path: p, init } = requestFor(path, method);
-      expect((await gw.request(p, { ...init, bearer: admin })).status).toBe(200);
+      expect((await gw.request(p, { ...init, bearer: admin })).status).toBe(successOf(path, method));
     });
   });
 

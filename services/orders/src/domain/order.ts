@@ -148,3 +148,9 @@ export function decideShip(s: OrderState, trackingNumber: string): Decision {
 export function stamp(change: OrderChange, orderId: string, customerId: string, version: number, now: Date): OrderEvent {
   return { type: change.type, data: { ...change.data, orderId, customerId, version, occurredAt: now.toISOString() } };
 }
+
+/** What an order's timeline shows of an event: its own facts, without what every event repeats. */
+export function timelineDetail(e: OrderEvent): Record<string, unknown> {
+  const { orderId: _o, customerId: _c, version: _v, occurredAt: _t, lines: _l, shippingAddress: _s, paymentMethod: _p, ...rest } = e.data;
+  return rest;
+}

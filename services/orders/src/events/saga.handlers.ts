@@ -64,14 +64,26 @@ export function sagaHandlers(deps: SagaDeps): EventHandler<never>[] {
     return reason ? decideCancel(s, reason) : { noop: `nothing to cancel in ${s.status}` };
   };
 
+  // Answers from catalog and payments become events of the order. Where the order's next step follows
+  // from that event alone (confirm, cancel), it is taken at once: waiting for the event to come back
+  // through the outbox would add the sidecar's outbox delay (a fixed second per message) to checkout.
   const handlers: EventHandler<never>[] = [
-    // Answers from catalog and payments become events of the order.
     on(StockReserved, (d) => advance(d.orderId, decideStockReserved)),
-    on(StockRejected, (d) => advance(d.orderId, (s) => decideStockRejected(s, d.reason))),
+    on(StockRejected, async (d) => {
+      await advance(d.orderId, (s) => decideStockRejected(s, d.reason));
+      await advance(d.orderId, cancelAfterFailure);
+    }),
     on(StockReservationExpired, (d) => advance(d.orderId, (s) => decideCancel(s, 'reservation-expired'))),
-    on(PaymentAuthorized, (d) => advance(d.orderId, (s) => decidePaymentAuthorized(s, d.paymentId, d.amount))),
-    on(PaymentFailed, (d) => advance(d.orderId, (s) => decidePaymentFailed(s, d.reason))),
-    // The order's own events, in the order the saga moves.
+    on(PaymentAuthorized, async (d) => {
+      await advance(d.orderId, (s) => decidePaymentAuthorized(s, d.paymentId, d.amount));
+      await advance(d.orderId, decideConfirm);
+    }),
+    on(PaymentFailed, async (d) => {
+      await advance(d.orderId, (s) => decidePaymentFailed(s, d.reason));
+      await advance(d.orderId, cancelAfterFailure);
+    }),
+    // The order's own events: projected, and the next step taken again if a crash interrupted the
+    // handler above between its two appends (otherwise a no-op).
     own(OrderPlaced),
     own(OrderStockReserved),
     own(OrderStockRejected, cancelAfterFailure),

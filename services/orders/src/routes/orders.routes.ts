@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { AppError, NotFoundError, ValidationError, requireIdentity, route, type Identity } from '@shop/kit';
-import { fold } from '../domain/order';
+import { fold, timelineDetail } from '../domain/order';
 import type { OrderEventStore } from '../store/event-store';
 import type { OrderDetail, OrderReadModel } from '../store/read-model';
 import { checkout, type CheckoutDeps } from '../use-cases/place-order';
@@ -46,7 +46,7 @@ async function fromEvents(events: OrderEventStore, id: string): Promise<OrderDet
     payment: { brand: p.paymentMethod.brand, last4: p.paymentMethod.last4, paymentId: s.paymentId ?? null },
     cancelReason: s.cancelReason ?? null,
     trackingNumber: s.trackingNumber ?? null,
-    timeline: stream.events.map((e) => ({ version: e.data.version, type: e.type, at: e.data.occurredAt, detail: {} })),
+    timeline: stream.events.map((e) => ({ version: e.data.version, type: e.type, at: e.data.occurredAt, detail: timelineDetail(e) })),
   };
 }
 

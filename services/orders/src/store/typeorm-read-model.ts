@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ValidationError } from '@shop/kit';
-import type { OrderEvent } from '../domain/order';
+import { timelineDetail, type OrderEvent } from '../domain/order';
 import type { OrderDetail, OrderPage, OrderReadModel, OrderSummary } from './read-model';
 
 const STATUS_BY_TYPE: Record<OrderEvent['type'], string> = {
@@ -13,12 +13,6 @@ const STATUS_BY_TYPE: Record<OrderEvent['type'], string> = {
   'order.cancelled.v1': 'cancelled',
   'order.shipped.v1': 'shipped',
 };
-
-/** What the timeline keeps of an event: its own facts, without the envelope every event repeats. */
-function detailOf(e: OrderEvent): Record<string, unknown> {
-  const { orderId: _o, customerId: _c, version: _v, occurredAt: _t, lines: _l, shippingAddress: _s, paymentMethod: _p, ...rest } = e.data;
-  return rest;
-}
 
 interface ViewRow {
   id: string;
@@ -60,7 +54,7 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
       const d = e.data;
       await m.query(
         `INSERT INTO order_timeline (order_id, version, type, occurred_at, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [d.orderId, d.version, e.type, d.occurredAt, JSON.stringify(detailOf(e))],
+        [d.orderId, d.version, e.type, d.occurredAt, JSON.stringify(timelineDetail(e))],
       );
       if (e.type === 'order.placed.v1') await this.insertPlaced(m, e);
       else await this.advance(m, e);

@@ -1,4 +1,4 @@
-import { AppError } from '@shop/kit';
+import { type AppError } from '@shop/kit';
 import { placeOrder, requestHash, type CartLine } from '../../src/domain/checkout';
 
 const line = (over: Partial<CartLine> = {}): CartLine => ({

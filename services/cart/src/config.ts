@@ -1,0 +1,28 @@
+import { commonSettings, int, port, readConfig, str } from '@shop/kit';
+
+export const settings = {
+  ...commonSettings,
+  port: port('APP_PORT', { doc: 'port the cart app listens on', default: 3103 }),
+  stateStore: str('CART_STATE_STORE', { doc: 'Dapr state store component (ETags and TTL) holding the carts', default: 'cartstore' }),
+  cartTtlSeconds: int('CART_TTL_SECONDS', {
+    doc: 'a cart nobody writes to for this long expires (every write renews it)',
+    default: 30 * 24 * 3600,
+    min: 1,
+  }),
+  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity key', default: 'secretstore' }),
+  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
+    doc: "name of the secret with the HMAC key of the gateway's forwarded identity",
+    default: 'gateway-identity-key',
+  }),
+  catalogAppId: str('CATALOG_APP_ID', { doc: 'Dapr app id of the catalog service', default: 'catalog' }),
+  catalogTimeoutMs: int('CATALOG_TIMEOUT_MS', {
+    doc: 'how long one product look-up in the catalog may take (a slow one shows the line without current data)',
+    default: 1_500,
+    min: 1,
+  }),
+  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '16kb', pattern: /^\d+(b|kb|mb)$/ }),
+};
+
+export type CartConfig = ReturnType<typeof loadConfig>;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) => readConfig(settings, env);

@@ -1,0 +1,57 @@
+import {
+  ConfigError,
+  DaprStateStore,
+  createDaprClient,
+  createLogger,
+  createMetrics,
+  readSecret,
+  serve,
+  sidecarReadiness,
+  waitForSidecar,
+} from '@shop/kit';
+import { createCartApp } from './app';
+import { loadConfig } from './config';
+import type { Cart } from './domain/cart';
+import { DaprCartStore } from './store/dapr-cart-store';
+import { DaprProductCatalog } from './store/dapr-product-catalog';
+import { CartService } from './use-cases/cart-service';
+
+// config → dependencies → listen → drain on SIGTERM. Nothing else belongs here.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'cart', level: config.logLevel });
+  const dapr = createDaprClient(config, logger);
+  await waitForSidecar(dapr, config, config.sidecarWaitMs);
+
+  const carts = new CartService({
+    store: new DaprCartStore(new DaprStateStore<Cart>(dapr, config.stateStore), config.cartTtlSeconds),
+    catalog: new DaprProductCatalog(dapr, config.catalogAppId, config.catalogTimeoutMs),
+    logger,
+  });
+  const lifecycle = { draining: false };
+  const app = createCartApp({
+    logger,
+    metrics: createMetrics('cart'),
+    carts,
+    identityKey: await readSecret(dapr, config.secretStore, config.identityKeySecret),
+    readiness: [sidecarReadiness(config)],
+    lifecycle,
+    appApiToken: config.appApiToken,
+    bodyLimit: config.bodyLimit,
+  });
+  await serve(app, {
+    port: config.port,
+    host: config.host,
+    logger,
+    lifecycle,
+    drainMs: config.drainMs,
+    onClose: [() => dapr.stop()],
+  });
+}
+
+main().catch((err: unknown) => {
+  // Before the logger exists (bad config) this is the only way to say why we stop.
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`cart failed to start: ${message}\n`);
+  process.exit(1);
+});

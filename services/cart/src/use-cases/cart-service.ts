@@ -1,0 +1,89 @@
+import type { Logger } from '@shop/kit';
+import {
+  UnknownProductError,
+  cartView,
+  clearCart,
+  emptyCart,
+  removeItem,
+  setQuantity,
+  type Cart,
+  type CartView,
+  type ProductSnapshot,
+} from '../domain/cart';
+import type { CartStore } from '../store/cart-store';
+import type { ProductCatalog } from '../store/product-catalog';
+import { defaultRetryPolicy, updateCart, type RetryPolicy } from './update-cart';
+
+export interface CartServiceDeps {
+  store: CartStore;
+  catalog: ProductCatalog;
+  logger: Logger;
+  now?: () => Date;
+  retry?: RetryPolicy;
+}
+
+/** The cart's use cases, one per route; the customer is always the caller's own identity. */
+export class CartService {
+  private readonly now: () => Date;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly deps: CartServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.retry = deps.retry ?? {
+      ...defaultRetryPolicy,
+      onConflict: (attempt) => deps.logger.debug('cart write lost a race with another writer; re-reading', { attempt }),
+    };
+  }
+
+  async view(customerId: string): Promise<CartView> {
+    const stored = await this.deps.store.load(customerId);
+    return this.present(stored?.cart ?? emptyCart());
+  }
+
+  /** Adds the product or sets its quantity, at the catalog's price now. */
+  async setItem(customerId: string, productId: string, quantity: number): Promise<CartView> {
+    // Asked once, before the write loop: a retry re-applies the same decision to the fresher cart.
+    const product = await this.deps.catalog.find(productId);
+    if (!product) throw new UnknownProductError(productId);
+    const cart = await this.update(customerId, (c) => setQuantity(c, product, quantity, this.now()));
+    return this.present(cart, new Map([[productId, product]]));
+  }
+
+  /** Removing a product that is not in the cart is not an error: the cart is as asked. */
+  async removeItem(customerId: string, productId: string): Promise<CartView> {
+    return this.present(await this.update(customerId, (c) => removeItem(c, productId, this.now())));
+  }
+
+  /**
+   * Empties the cart (orders does this after checkout). The key is overwritten with an empty cart rather
+   * than deleted: Redis accepts a write with ANY ETag to a missing key, so after a delete a write that
+   * read the old cart would bring the checked-out lines back. An empty cart keeps the version moving,
+   * so that write fails its ETag and re-applies its change to the empty cart instead.
+   */
+  async clear(customerId: string): Promise<void> {
+    await this.update(customerId, (c) => clearCart(c, this.now()));
+  }
+
+  private update(customerId: string, change: (cart: Cart) => Cart): Promise<Cart> {
+    return updateCart(this.deps.store, customerId, change, this.retry);
+  }
+
+  /**
+   * The cart beside the catalog's current data, fetched concurrently. A product the catalog cannot give
+   * (down, slow, or gone) is shown from its snapshot alone: the cart still answers.
+   */
+  private async present(cart: Cart, known: ReadonlyMap<string, ProductSnapshot> = new Map()): Promise<CartView> {
+    const current = new Map<string, ProductSnapshot | undefined>(known);
+    const missing = cart.items.filter((l) => !known.has(l.productId));
+    const answers = await Promise.all(
+      missing.map((l) =>
+        this.deps.catalog.find(l.productId).catch((err: unknown) => {
+          this.deps.logger.warn('catalog look-up failed; showing the line without current data', { 'product.id': l.productId, err });
+          return undefined;
+        }),
+      ),
+    );
+    missing.forEach((l, i) => current.set(l.productId, answers[i]));
+    return cartView(cart, current);
+  }
+}

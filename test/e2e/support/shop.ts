@@ -1,0 +1,200 @@
+// The whole shop for end-to-end tests: every service of dapr/run.yaml behind its real sidecar (and the
+// app-less ingress sidecar), each PostgreSQL database a temporary one, calls made as a client would.
+import { randomUUID } from 'node:crypto';
+import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
+
+export type Json = any;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: Json;
+}
+
+export interface CallOptions {
+  method?: string;
+  token?: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Through the gateway's own port (default) or through the ingress sidecar's invocation API. */
+  via?: 'gateway' | 'ingress';
+}
+
+export const ADDRESS = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+export const CARDS = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' };
+
+export class Shop {
+  private constructor(
+    readonly stack: Stack,
+    private readonly dbs: TempDatabase[],
+  ) {}
+
+  /** Starts everything. `gatewayEnv` tunes the gateway (e.g. rate limits) for one test file. */
+  static async start(gatewayEnv: Record<string, string> = {}): Promise<Shop> {
+    const dbs = await Promise.all(['e2e_catalog', 'e2e_users', 'e2e_orders'].map((n) => createTempDatabase(n)));
+    const [catalog, users, orders] = dbs.map((d) => d.url);
+    try {
+      const stack = await Stack.start({
+        apps: [
+          // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
+          // services/gateway/test/integration against real sidecars.
+          {
+            appId: 'gateway',
+            env: { TRUST_PROXY: 'true', RATE_LIMIT_AUTH: '100000', RATE_LIMIT_READ: '100000', RATE_LIMIT_WRITE: '100000', ...gatewayEnv },
+          },
+          { appId: 'users' },
+          { appId: 'catalog' },
+          { appId: 'cart' },
+          { appId: 'orders' },
+          { appId: 'payments' },
+          { appId: 'ingress' },
+        ],
+        secrets: { 'catalog-db-url': catalog!, 'users-db-url': users!, 'orders-db-url': orders! },
+      });
+      const shop = new Shop(stack, dbs);
+      await shop.untilTokensVerifiable();
+      return shop;
+    } catch (e) {
+      await Promise.all(dbs.map((d) => d.drop()));
+      throw e;
+    }
+  }
+
+  /**
+   * The gateway fetches the token-signing keys from users in the background after start-up; until it
+   * has them a token cannot be checked (503). A malformed token answers 401 only once it can.
+   */
+  private async untilTokensVerifiable(): Promise<void> {
+    const end = Date.now() + 30_000;
+    const junk = 'eyJhbGciOiJFZERTQSIsImtpZCI6Im5vbmUifQ.e30.c2ln';
+    while ((await this.call('/me', { token: junk })).status !== 401) {
+      if (Date.now() > end) throw new Error('the gateway never got the signing keys from users');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    await Promise.all(this.dbs.map((d) => d.drop()));
+  }
+
+  url(path: string, via: 'gateway' | 'ingress' = 'gateway'): string {
+    const p = `/api/v1${path}`;
+    return via === 'gateway' ? `${this.stack.get('gateway').appUrl}${p}` : this.stack.invokeUrl('ingress', 'gateway', p);
+  }
+
+  async call(path: string, options: CallOptions = {}): Promise<Reply> {
+    const res = await fetch(this.url(path, options.via), {
+      method: options.method ?? 'GET',
+      headers: {
+        // Each call from its own client address (the gateway trusts X-Forwarded-For here): tests share one
+        // machine, and the per-client limiter is tested on its own in services/gateway/test/integration.
+        'x-forwarded-for': `10.${rand()}.${rand()}.${rand()}`,
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await res.text();
+    let body: Json;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** A new customer, signed in: their token and id. */
+  async customer(via: 'gateway' | 'ingress' = 'gateway'): Promise<{ token: string; id: string; email: string }> {
+    const email = `c-${randomUUID()}@example.com`;
+    const client = { 'x-forwarded-for': `10.${rand()}.${rand()}.${rand()}` };
+    const reg = await this.call('/auth/register', {
+      method: 'POST',
+      via,
+      headers: client,
+      body: { email, password: 'a long enough passphrase', name: 'Test Customer' },
+    });
+    if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
+    const login = await this.call('/auth/login', {
+      method: 'POST',
+      via,
+      headers: client,
+      body: { email, password: 'a long enough passphrase' },
+    });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+    return { token: login.body.accessToken, id: reg.body.id, email };
+  }
+
+  /** The bootstrapped admin (dev secrets), signed in. */
+  async admin(): Promise<string> {
+    const s = devSecrets();
+    const login = await this.call('/auth/login', { method: 'POST', body: { email: s['admin-email'], password: s['admin-password'] } });
+    if (login.status !== 200) throw new Error(`admin login: ${login.status} ${JSON.stringify(login.body)}`);
+    return login.body.accessToken;
+  }
+
+  /** A fresh product with exactly `stock` units, created through the admin API. */
+  async product(adminToken: string, stock: number, amount = 1999): Promise<{ id: string; sku: string }> {
+    const categories = await this.call('/categories');
+    const slug = categories.body.items[0].children[0].slug as string;
+    const sku = `E2E-${randomUUID().slice(0, 8)}`;
+    const res = await this.call('/products', {
+      method: 'POST',
+      token: adminToken,
+      body: {
+        sku,
+        name: `Test product ${sku}`,
+        description: 'made by a test',
+        categorySlug: slug,
+        price: { amount, currency: 'USD' },
+        stock,
+      },
+    });
+    if (res.status !== 201) throw new Error(`create product: ${res.status} ${JSON.stringify(res.body)}`);
+    return { id: res.body.id, sku };
+  }
+
+  async paymentMethod(token: string, card: string): Promise<string> {
+    const res = await this.call('/payment-methods', {
+      method: 'POST',
+      token,
+      body: { cardNumber: card, expMonth: 12, expYear: 2099, cvc: '123' },
+    });
+    if (res.status !== 201) throw new Error(`payment method: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token;
+  }
+
+  /** Puts `quantity` of a product in the cart and checks out; returns the checkout reply. */
+  async order(token: string, productId: string, quantity: number, paymentMethod: string, idempotencyKey = randomUUID()): Promise<Reply> {
+    const put = await this.call(`/cart/items/${productId}`, { method: 'PUT', token, body: { quantity } });
+    if (put.status !== 200) return put;
+    return this.call('/orders', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: { paymentMethod, shippingAddress: ADDRESS },
+    });
+  }
+
+  /** Polls an order until `done(status)` holds; returns the order. */
+  async until(token: string, orderId: string, done: (status: string) => boolean, ms = 30_000): Promise<Json> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const res = await this.call(`/orders/${orderId}`, { token });
+      if (res.status === 200 && done(res.body.status)) return res.body;
+      if (Date.now() > end) throw new Error(`order ${orderId}: ${res.status} ${JSON.stringify(res.body?.status ?? res.body)}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  async available(productId: string): Promise<number> {
+    const res = await this.call(`/products/${productId}`);
+    if (res.status !== 200) throw new Error(`product ${productId}: ${res.status}`);
+    return res.body.stock.available;
+  }
+}
+
+const rand = () => Math.floor(Math.random() * 250) + 1;
+export const TERMINAL = (status: string) => status === 'shipped' || status === 'cancelled';
