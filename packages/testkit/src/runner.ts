@@ -79,12 +79,13 @@ async function main(): Promise<void> {
 
   say(`ready (profile: ${process.env.DAPR_PROFILE ?? 'as in dapr/run.yaml'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`);
   for (const s of started) {
-    say(
-      `  ${s.app.appID.padEnd(10)} app http://127.0.0.1:${s.ports.app}   sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`,
-    );
+    const app = s.proc ? `app http://127.0.0.1:${s.ports.app}` : '(no app: sidecar only)';
+    say(`  ${s.app.appID.padEnd(10)} ${app.padEnd(28)} sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`);
   }
-  const first = started.find((s) => s.app.appID === 'catalog') ?? started[0]!;
-  say(`try: curl 'http://127.0.0.1:${first.ports.http}/v1.0/invoke/${first.app.appID}/method/products?limit=2'`);
+  const gateway = started.find((s) => s.app.appID === 'gateway');
+  const ingress = started.find((s) => s.app.appID === 'ingress');
+  if (gateway) say(`the public API:  curl 'http://127.0.0.1:${gateway.ports.app}/api/v1/products?limit=2'`);
+  if (ingress) say(`via the ingress: curl 'http://127.0.0.1:${ingress.ports.http}/v1.0/invoke/gateway/method/api/v1/products?limit=2'`);
   say('Ctrl-C stops everything.');
 
   for (const p of procs) {
