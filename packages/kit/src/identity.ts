@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { UnauthorizedError } from './errors';
+import { AppError, UnauthorizedError } from './errors';
 
 // The gateway authenticates callers (bearer JWTs) and forwards who they are to upstream services in two
 // headers: the identity, and an HMAC of it under a key only the gateway and the services hold (a secret
@@ -68,4 +69,30 @@ export function requireIdentity(state: unknown): Identity {
   const identity = (state as { identity?: Identity }).identity;
   if (!identity) throw new UnauthorizedError('Sign in to use this resource');
   return identity;
+}
+
+/**
+ * Mounts `routes` behind the identity parser (and any further guards). They run only for requests that
+ * match one of these routes, before input validation, so public routes never see them.
+ */
+export function behindIdentity(identityKey: string, routes: Router, ...guards: Middleware[]): Router {
+  const router = new Router();
+  router.use(identityParser(identityKey), ...guards);
+  router.use(routes.routes());
+  return router;
+}
+
+/**
+ * Admins pass; no identity is a 401. Anyone else gets a 403, or with `hide` exactly the 404 of a route
+ * that does not exist, so a customer learns neither that a resource exists nor that the route does.
+ */
+export function adminOnly(options: { hide: boolean }): Middleware {
+  return async (ctx, next) => {
+    if (requireIdentity(ctx.state).role !== 'admin') {
+      throw options.hide
+        ? new AppError({ status: 404, code: 'not-found', title: 'Not found', detail: `No route for ${ctx.method} ${ctx.path}` })
+        : new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'This operation is for administrators' });
+    }
+    await next();
+  };
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type Koa from 'koa';
 import type { Logger } from './logger';
 import type { Lifecycle } from './http/health';
+import { ConfigError } from './config';
 
 export interface ServeOptions {
   port: number;
@@ -57,4 +58,13 @@ export async function serve(app: Koa, options: ServeOptions): Promise<Running> {
     });
   }
   return { server, shutdown };
+}
+
+/** Runs a service's main. A failure to start is printed (there may be no logger yet) and exits 1. */
+export function runMain(service: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${service} failed to start: ${message}\n`);
+    process.exit(1);
+  });
 }

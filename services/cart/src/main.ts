@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   DaprStateStore,
   createDaprClient,
   createLogger,
@@ -8,6 +7,7 @@ import {
   serve,
   sidecarReadiness,
   waitForSidecar,
+  runMain,
 } from '@shop/kit';
 import { createCartApp } from './app';
 import { loadConfig } from './config';
@@ -49,9 +49,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  // Before the logger exists (bad config) this is the only way to say why we stop.
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`cart failed to start: ${message}\n`);
-  process.exit(1);
-});
+runMain('cart', main);

@@ -1,10 +1,9 @@
-import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
+import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck, adminOnly, behindIdentity } from '@shop/kit';
 import type { ProductStore } from './store/product-store';
 import type { StockStore } from './store/stock-store';
 import type { EventPublisher } from './events/event-publisher';
 import { catalogSubscriptions } from './events/subscriptions';
 import { adminRoutes } from './routes/admin.routes';
-import { adminRouter } from './routes/guards';
 import { productRoutes } from './routes/products.routes';
 import { reservationSweepRoutes } from './routes/reservation-sweep.routes';
 
@@ -32,7 +31,7 @@ export function createCatalogApp(deps: CatalogDeps) {
     metrics: deps.metrics,
     routers: [
       routerFor(productRoutes(deps.store)),
-      adminRouter(deps.identityKey, routerFor(adminRoutes(deps.store, stock))),
+      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.store, stock)), adminOnly({ hide: false })),
       routerFor(reservationSweepRoutes({ stock, events, logger, batchSize: deps.sweepBatchSize })),
       catalogSubscriptions({ stock, events, logger, reservationTtlSeconds: deps.reservationTtlSeconds }),
     ],

@@ -1,4 +1,4 @@
-import { createDaprClient, createLogger, createMetrics, ConfigError, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
 import { createCatalogApp } from './app';
 import { loadConfig } from './config';
 import { createDataSource, migrate } from './store/typeorm-data-source';
@@ -45,9 +45,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  // Before the logger exists (bad config) this is the only way to say why we stop.
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`catalog failed to start: ${message}\n`);
-  process.exit(1);
-});
+runMain('catalog', main);

@@ -1,4 +1,4 @@
-import { ConfigError, createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
 import { createGatewayApp, jwksFromUsers } from './app';
 import { loadConfig } from './config';
 import { DaprCounterStore } from './store/dapr-counter-store';
@@ -40,9 +40,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  // Before the logger exists (bad config) this is the only way to say why we stop.
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`gateway failed to start: ${message}\n`);
-  process.exit(1);
-});
+runMain('gateway', main);

@@ -1,5 +1,5 @@
 import { createPgDataSource, migrateWithLock } from '@shop/pg';
-import { ConfigError, createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar } from '@shop/kit';
+import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
 import { createOrdersApp } from './app';
 import { loadConfig } from './config';
 import { OrdersReadModel1767312000000 } from './store/migrations/1767312000000-read-model';
@@ -49,8 +49,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`orders failed to start: ${message}\n`);
-  process.exit(1);
-});
+runMain('orders', main);

@@ -8,12 +8,13 @@ import {
   type Logger,
   type Metrics,
   type ReadinessCheck,
+  adminOnly,
+  behindIdentity,
 } from '@shop/kit';
 import { orderCancelledHandler } from './events/order-cancelled.handler';
 import { orderConfirmedHandler } from './events/order-confirmed.handler';
 import { orderStockReservedHandler } from './events/order-stock-reserved.handler';
 import type { OutcomePublisher } from './events/outcome-publisher';
-import { adminOnly, behindIdentity } from './routes/guards';
 import { paymentMethodRoutes } from './routes/payment-methods.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import type { PaymentMethodStore } from './store/payment-method-store';
@@ -50,7 +51,7 @@ export function createPaymentsApp(deps: PaymentsDeps) {
     routers: [
       subscriptionRouter(handlers, deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
       behindIdentity(deps.identityKey, routerFor(paymentMethodRoutes(deps.methods, now))),
-      behindIdentity(deps.identityKey, routerFor(paymentRoutes(deps.payments)), adminOnly()),
+      behindIdentity(deps.identityKey, routerFor(paymentRoutes(deps.payments)), adminOnly({ hide: true })),
     ],
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
     ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),

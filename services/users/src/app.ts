@@ -1,9 +1,8 @@
-import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
+import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck, adminOnly, behindIdentity } from '@shop/kit';
 import type { Accounts } from './domain/accounts';
 import type { PublicJwk } from './domain/access-token';
 import type { Sessions } from './domain/sessions';
 import { adminRoutes } from './routes/admin.routes';
-import { adminOnly, behindIdentity } from './routes/guards';
 import { jwksRoutes } from './routes/jwks.routes';
 import { meRoutes } from './routes/me.routes';
 import { sessionRoutes } from './routes/sessions.routes';
@@ -31,7 +30,7 @@ export function createUsersApp(deps: UsersDeps) {
     routers: [
       routerFor([...userRoutes(deps.accounts), ...sessionRoutes(deps.sessions), ...jwksRoutes(deps.jwks)]),
       behindIdentity(deps.identityKey, routerFor(meRoutes(deps.accounts))),
-      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.accounts)), adminOnly()),
+      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.accounts)), adminOnly({ hide: true })),
     ],
     readiness: deps.readiness,
     lifecycle: deps.lifecycle,

@@ -2,12 +2,12 @@ import {
   createDaprClient,
   createLogger,
   createMetrics,
-  ConfigError,
   DaprStateStore,
   readSecret,
   serve,
   sidecarReadiness,
   waitForSidecar,
+  runMain,
 } from '@shop/kit';
 import { createUsersApp } from './app';
 import { loadConfig } from './config';
@@ -78,9 +78,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  // Before the logger exists (bad config) this is the only way to say why we stop.
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`users failed to start: ${message}\n`);
-  process.exit(1);
-});
+runMain('users', main);
