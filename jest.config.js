@@ -1,8 +1,10 @@
-// Two projects: `unit` needs no infrastructure; `integration` starts real daprd sidecars and service
-// processes against the local servers (PostgreSQL, Redis, ...). `npm test` runs both.
+// Three projects: `unit` needs no infrastructure; `deploy` checks the deployment files offline (kubectl,
+// promtool and the Dapr Go module's CRDs); `integration` starts real daprd sidecars and service processes
+// against the local servers (PostgreSQL, Redis, ...). `npm test` runs them all.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const moduleNameMapper = { '^@shop/(kit|testkit|contracts|pg)$': '<rootDir>/packages/$1/src/index.ts' };
-const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
+// .tmp/ holds test runs and scratch copies; their package.json files must not shadow the workspaces.
+const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, modulePathIgnorePatterns: ['<rootDir>/.tmp/'] };
 
 module.exports = {
   // Global, not per project (jest ignores it there): bounds hooks too, which start and stop real sidecars.
@@ -13,10 +15,15 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/{packages,services}/*/test/unit/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/!(trace|metrics).test.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services}/*/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services}/*/test/integration/**/*.test.ts',
+        '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/deploy/{trace,metrics}.test.ts',
+      ],
       testEnvironment: '<rootDir>/test/support/environment.js',
     },
   ],

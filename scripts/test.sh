@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 bash scripts/setup-dapr.sh
 bash scripts/ensure-servers.sh postgres redis
+bash scripts/ensure-tools.sh
 npm run --silent lint
 npm run --silent build
 mkdir -p .tmp

@@ -12,6 +12,7 @@ import {
 import { sagaHandlers } from './events/saga.handlers';
 import { operationRoutes } from './routes/operations.routes';
 import { orderRoutes } from './routes/orders.routes';
+import { withFunnelMetrics } from './store/funnel-event-store';
 import type { CheckoutDeps } from './use-cases/place-order';
 
 export interface OrdersDeps extends CheckoutDeps {
@@ -25,7 +26,9 @@ export interface OrdersDeps extends CheckoutDeps {
   bodyLimit?: string;
 }
 
-export function createOrdersApp(deps: OrdersDeps) {
+export function createOrdersApp(given: OrdersDeps) {
+  // Every append (checkout, saga, fulfillment) goes through the one store that counts the funnel.
+  const deps = { ...given, events: withFunnelMetrics(given.events, given.metrics.registry) };
   return createApp({
     logger: deps.logger,
     metrics: deps.metrics,

@@ -39,6 +39,7 @@ export interface SubscriptionOptions {
 }
 
 const routeFor = (h: { topic: string; type: string }) => `/events/${h.topic}/${h.type}`;
+const UNROUTED = '/events/_unrouted';
 
 /**
  * Serves what Dapr's programmatic subscription expects, in Koa: `GET /dapr/subscribe` (routing rules on
@@ -59,13 +60,17 @@ export function subscriptionRouter(handlers: readonly EventHandler<never>[], log
     ctx.body = [...topics.values()].map((t) => ({
       pubsubname: t.pubsub,
       topic: t.topic,
-      // No default route: an event type no handler names is acknowledged and skipped by the sidecar
-      // (a topic carries every event of its owner; each subscriber takes the types it needs).
-      routes: { rules: t.rules },
+      // A topic carries every event of its owner and each subscriber takes the types it needs. The
+      // others must be acknowledged here: with a dead-letter topic set, daprd sends an event that no
+      // rule matches (and no default route takes) to dead letter, which would bury real poison there.
+      routes: { rules: t.rules, default: UNROUTED },
       ...(options.deadLetterTopic ? { deadLetterTopic: options.deadLetterTopic } : {}),
     }));
   });
 
+  router.post(UNROUTED, (ctx) => {
+    ctx.body = { status: 'SUCCESS' satisfies EventStatus };
+  });
   for (const h of handlers) {
     router.post(routeFor(h), async (ctx) => {
       ctx.body = { status: await deliver(h, ctx.request.body as CloudEvent, logger) };

@@ -62,10 +62,16 @@ describe('subscriptionRouter', () => {
             { match: 'event.type == "order.placed.v1"', path: '/events/orders/order.placed.v1' },
             { match: 'event.type == "order.cancelled.v1"', path: '/events/orders/order.cancelled.v1' },
           ],
+          default: '/events/_unrouted',
         },
         deadLetterTopic: 'deadletter',
       },
     ]);
+  });
+
+  it('when an event of a type no handler takes arrives, then it is acknowledged (not dead-lettered)', async () => {
+    expect(await deliver('/events/_unrouted', event('order.shipped.v1', { orderId: 'o-9' }))).toEqual({ status: 'SUCCESS' });
+    expect(seen).not.toContain('o-9');
   });
 
   it('when a valid event is handled, then SUCCESS', async () => {

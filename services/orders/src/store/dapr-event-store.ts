@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DaprClient } from '@dapr/dapr';
-import { DaprStateStore } from '@shop/kit';
+import { DaprStateStore, propagationHeaders } from '@shop/kit';
 import type { OrderEvent } from '../domain/order';
 import type { IdempotencyRecord, IdempotencyStore, OrderEventStore, OrderStream } from './event-store';
 
@@ -31,6 +31,9 @@ export class DaprOrderEventStore implements OrderEventStore {
 
   async append(orderId: string, event: OrderEvent, expected: OrderStream | undefined): Promise<void> {
     const doc: StreamDoc = { orderId, events: [...(expected?.events ?? []), event] };
+    // The outbox copies the operation's metadata into the CloudEvent: `traceparent` keeps the trace going
+    // across the broker (a header or `cloudevent.traceparent` is not carried over).
+    const { traceparent } = propagationHeaders();
     await this.store.transact([
       {
         operation: 'upsert',
@@ -39,7 +42,7 @@ export class DaprOrderEventStore implements OrderEventStore {
         // A new stream is created only if absent; an existing one only over the ETag it was read with.
         ...(expected?.etag ? { etag: expected.etag } : { create: true }),
         // Copied by the outbox into the published CloudEvent.
-        metadata: { type: event.type },
+        metadata: { type: event.type, ...(traceparent ? { traceparent } : {}) },
       },
       {
         operation: 'upsert',
