@@ -5,3 +5,7 @@ export * from './process';
 export * from './run-file';
 export * from './ready';
 export * from './stack';
+export * from './components';
+export * from './infrastructure';
+export * from './secrets';
+export * from './dead-letters';

@@ -35,10 +35,14 @@ export interface RunFile {
 
 export const RUN_FILE = path.join(repoRoot, 'dapr', 'run.yaml');
 
+/** A profile folder: components/<x>, except components/common and the secret store folders components/secrets-<x>. */
+const isProfileFolder = (p: string) =>
+  path.basename(path.dirname(p)) === 'components' && path.basename(p) !== 'common' && !path.basename(p).startsWith('secrets-');
+
 /**
  * Reads the run file with every path made absolute (they are relative to the file). With a profile,
- * the profile folder in resourcesPaths (any components/<x> but components/common) is swapped for
- * components/<profile>: that is how DAPR_PROFILE switches infrastructure without editing the file.
+ * the profile folder in resourcesPaths (any components/<x> but components/common and secrets-<x>) is
+ * swapped for components/<profile>: that is how DAPR_PROFILE switches infrastructure without editing the file.
  */
 export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE): RunFile {
   const raw = parse(fs.readFileSync(file, 'utf8')) as RunFile;
@@ -46,9 +50,7 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
   const abs = (p: string) => path.resolve(base, p);
   const resourcesPaths = raw.common.resourcesPaths
     .map(abs)
-    .map((p) =>
-      profile && path.basename(path.dirname(p)) === 'components' && path.basename(p) !== 'common' ? path.join(path.dirname(p), profile) : p,
-    );
+    .map((p) => (profile && isProfileFolder(p) ? path.join(path.dirname(p), profile) : p));
   for (const p of resourcesPaths)
     if (!fs.existsSync(p)) throw new Error(`component folder ${p} does not exist (DAPR_PROFILE=${profile ?? ''})`);
   return {
@@ -60,6 +62,12 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
       ...(a.configFilePath ? { configFilePath: abs(a.configFilePath) } : {}),
     })),
   };
+}
+
+/** The name of the profile a run file (as loaded) uses: its profile folder's name. */
+export function profileOf(run: RunFile): string {
+  const folder = run.common.resourcesPaths.find(isProfileFolder);
+  return folder ? path.basename(folder) : 'none';
 }
 
 export interface Ports {

@@ -1,12 +1,15 @@
 // `npm start`: runs dapr/run.yaml without the Dapr CLI — each app with its daprd sidecar, every port on
 // loopback — waits until all are ready, prints where to call them, and on Ctrl-C stops everything.
+// `--prepare-only`: only make the profile's infrastructure ready (streams, databases), for `dapr run -f`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { LoggedProcess } from './process';
-import { daprdPath, repoRoot } from './paths';
-import { appEnv, daprdArgs, loadRunFile, type Ports } from './run-file';
+import { daprdPath, devSecrets, repoRoot } from './paths';
+import { appEnv, daprdArgs, loadRunFile, profileOf, type Ports } from './run-file';
 import { readinessUrls, waitForUrls } from './ready';
 import { ensureDevDatabases } from './dev-databases';
+import { provisionInfrastructure } from './infrastructure';
+import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 
 const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
 
@@ -16,6 +19,19 @@ async function main(): Promise<void> {
   fs.mkdirSync(logDir, { recursive: true });
   const created = await ensureDevDatabases(path.join(repoRoot, 'dapr', 'secrets.dev.json'));
   if (created.length) say(`created databases: ${created.join(', ')}`);
+  // The second switch (DAPR_SECRETS) and what the profile's components need before any sidecar starts:
+  // JetStream streams, databases, the dead-letter queue; values come from dapr/run.yaml's env (or the
+  // shell), local defaults otherwise.
+  const resourcesPaths = applySecretStore(run.common.resourcesPaths, process.env.DAPR_SECRETS, path.join(repoRoot, '.run'));
+  run.common.resourcesPaths = resourcesPaths;
+  const infra = await provisionInfrastructure(resourcesPaths, 'dev', path.join(repoRoot, '.run'), { ...run.common.env, ...process.env });
+  for (const note of infra.notes) say(note);
+  // For `dapr run -f dapr/run.yaml`: make the profile's infrastructure ready, then leave the running to the CLI.
+  if (process.argv.includes('--prepare-only')) {
+    say(`infrastructure ready for profile ${profileOf(run)}`);
+    return;
+  }
+  const sidecarEnv: Record<string, string> = { ...run.common.env, ...infra.env, ...secretsFromEnvironment(resourcesPaths) };
 
   const procs: LoggedProcess[] = [];
   const started = run.apps.map((app) => {
@@ -31,7 +47,7 @@ async function main(): Promise<void> {
       daprdPath(),
       daprdArgs(run, app, ports, Boolean(app.command)),
       path.join(logDir, `${app.appID}.daprd.log`),
-      { cwd: repoRoot, env: { ...process.env, ...run.common.env, DAPR_HOST_IP: '127.0.0.1' } },
+      { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, DAPR_HOST_IP: '127.0.0.1' } },
     );
     procs.push(sidecar);
     let proc: LoggedProcess | undefined;
@@ -77,7 +93,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  say(`ready (profile: ${process.env.DAPR_PROFILE ?? 'as in dapr/run.yaml'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`);
+  say(
+    `ready (profile: ${profileOf(run)}, secrets: ${process.env.DAPR_SECRETS ?? 'file'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`,
+  );
   for (const s of started) {
     const app = s.proc ? `app http://127.0.0.1:${s.ports.app}` : '(no app: sidecar only)';
     say(`  ${s.app.appID.padEnd(10)} ${app.padEnd(28)} sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`);
@@ -95,6 +113,19 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
   }
+}
+
+/**
+ * With the environment-variable secret store, the sidecars read `<prefix><name>`: what the shell does not
+ * set is taken from the development secrets file, so `DAPR_SECRETS=env npm start` runs as it is.
+ */
+function secretsFromEnvironment(resourcesPaths: string[]): Record<string, string> {
+  const store = secretStoreOf(resourcesPaths);
+  if (store?.type !== 'secretstores.local.env') return {};
+  const fromFile = secretsAsEnv(store.prefix, devSecrets());
+  const missing = Object.keys(fromFile).filter((k) => process.env[k] === undefined);
+  if (missing.length) say(`secrets from the environment; not set there, so taken from dapr/secrets.dev.json: ${missing.join(', ')}`);
+  return Object.fromEntries(missing.map((k) => [k, fromFile[k]!]));
 }
 
 void main().catch((e: unknown) => {

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LoggedProcess } from './process';
 import { daprdPath, devSecrets, repoRoot } from './paths';
-import { appEnv, daprdArgs, loadRunFile, type Ports, type RunFile, type RunFileApp } from './run-file';
+import { appEnv, daprdArgs, loadRunFile, profileOf, type Ports, type RunFile, type RunFileApp } from './run-file';
 import { freePorts } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
-import { freshRedisDb } from './redis';
+import { provisionInfrastructure, type Infrastructure } from './infrastructure';
+import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -17,6 +18,8 @@ export interface AppSpec {
   env?: Record<string, string>;
   /** The app is served by the test itself on this port: start only its sidecar. */
   externalAppPort?: number;
+  /** Start only the sidecar of this run-file app, with no app behind it (e.g. to publish as its owner). */
+  sidecarOnly?: boolean;
 }
 
 export interface StackOptions {
@@ -25,6 +28,8 @@ export interface StackOptions {
   secrets?: Record<string, string>;
   /** Component profile under components/ (default: DAPR_PROFILE, else the run file's). */
   profile?: string;
+  /** Secret store folder components/secrets-<x> (default: DAPR_SECRETS, else the file store of components/common). */
+  secretStore?: string;
   /** Extra environment for every sidecar. */
   sidecarEnv?: Record<string, string>;
   /** Component folders instead of the run file's (for tests of the kit's adapters). */
@@ -50,11 +55,17 @@ const READY_TIMEOUT_MS = 60_000;
  * prints their tails. `stop()` ends every process, even after a failure.
  */
 export class Stack {
+  private readonly sidecarStarters = new Map<string, () => LoggedProcess>();
+
   private constructor(
     readonly runDir: string,
     private readonly apps: Map<string, RunningApp>,
     private readonly options: StackOptions,
     private readonly runFile: RunFile,
+    /** The component profile in use (`redis`, `rabbitmq`, ...), or `custom` for explicit resourcesPaths. */
+    readonly profile: string,
+    /** What the components point at for this run (variables given to the sidecars, the components). */
+    readonly infrastructure: Infrastructure,
   ) {}
 
   static async start(options: StackOptions): Promise<Stack> {
@@ -62,23 +73,44 @@ export class Stack {
     // The sidecars run in this folder, so the components' relative paths (the dev secrets file, the
     // name-resolution database) land here and never touch the developer's own run.
     fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
-    fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify({ ...devSecrets(), ...options.secrets }, null, 2));
-    const redisDb = await freshRedisDb();
+    const runFile = loadRunFile(options.profile);
+    const resourcesPaths =
+      options.resourcesPaths ?? applySecretStore(runFile.common.resourcesPaths, options.secretStore ?? process.env.DAPR_SECRETS, runDir);
+    const secrets = { ...devSecrets(), ...options.secrets };
+    // The file store reads the run's own copy of the dev secrets; the environment store, the sidecars'
+    // variables (and then no file is written, so nothing can quietly read one).
+    const store = secretStoreOf(resourcesPaths);
+    const secretEnv = store?.type === 'secretstores.local.env' ? secretsAsEnv(store.prefix, secrets) : {};
+    if (store?.type !== 'secretstores.local.env')
+      fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify(secrets, null, 2));
+    const infrastructure = await provisionInfrastructure(resourcesPaths, 'test', runDir);
     const stack = new Stack(
       runDir,
       new Map(),
-      { ...options, sidecarEnv: { SHOP_REDIS_DB: String(redisDb), ...options.sidecarEnv } },
-      loadRunFile(options.profile),
+      { ...options, resourcesPaths, sidecarEnv: { ...infrastructure.env, ...secretEnv, ...options.sidecarEnv } },
+      runFile,
+      options.resourcesPaths ? 'custom' : profileOf(runFile),
+      infrastructure,
     );
-    try {
-      for (const spec of options.apps) await stack.launch(spec);
-      await Promise.all([...stack.apps.values()].map((a) => stack.waitReady(a)));
-    } catch (e) {
-      process.stderr.write(stack.failureReport());
-      await stack.stop();
-      throw e;
+    // Free ports are only free when asked; on a busy machine another process can bind one before the
+    // sidecar does. That failure (and only that one) is retried with new ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const spec of options.apps) await stack.launch(spec);
+        await Promise.all([...stack.apps.values()].map((a) => stack.waitReady(a)));
+        return stack;
+      } catch (e) {
+        process.stderr.write(stack.failureReport());
+        const clash = [...stack.apps.values()].some((a) => /address already in use/.test(a.sidecar.log() + (a.app?.log() ?? '')));
+        await stack.stopProcesses();
+        if (!clash || attempt >= 3) {
+          await infrastructure.cleanup();
+          throw e;
+        }
+        process.stderr.write(`[testkit] a port was taken before its sidecar bound it; starting again (attempt ${attempt + 1})\n`);
+        stack.apps.clear();
+      }
     }
-    return stack;
   }
 
   /** An app (or one replica) by its name: the app id unless the spec named it. */
@@ -99,21 +131,26 @@ export class Stack {
     const name = spec.name ?? spec.appId;
     if (spec.externalAppPort) ports.app = spec.externalAppPort;
     const def = this.runFile.apps.find((a) => a.appID === spec.appId);
-    const hasApp = Boolean(def?.command) || Boolean(spec.externalAppPort);
+    const spawns = Boolean(def?.command) && !spec.sidecarOnly && !spec.externalAppPort;
+    const hasApp = spawns || Boolean(spec.externalAppPort);
     const token = randomBytes(16).toString('hex');
-    const run = this.options.resourcesPaths
-      ? { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths } }
-      : this.runFile;
+    const run = { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths! } };
     // Tests stop apps before their sidecars, so the sidecar has nothing left to drain: don't wait 5 s for it.
     const args = [
       ...daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp),
       '--dapr-graceful-shutdown-seconds',
       '1',
     ];
-    const sidecar = new LoggedProcess(`${name}-daprd`, daprdPath(), args, path.join(this.runDir, `${name}.daprd.log`), {
-      cwd: this.runDir,
-      env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...(def?.command ? { APP_API_TOKEN: token } : {}), ...this.options.sidecarEnv },
-    });
+    const env = {
+      ...process.env,
+      DAPR_HOST_IP: '127.0.0.1',
+      ...(def?.command && !spec.sidecarOnly ? { APP_API_TOKEN: token } : {}),
+      ...this.options.sidecarEnv,
+    };
+    const startSidecar = () =>
+      new LoggedProcess(`${name}-daprd`, daprdPath(), args, path.join(this.runDir, `${name}.daprd.log`), { cwd: this.runDir, env });
+    const sidecar = startSidecar();
+    this.sidecarStarters.set(name, startSidecar);
     const running: RunningApp = {
       appId: spec.appId,
       ports,
@@ -123,7 +160,7 @@ export class Stack {
       sidecar,
       ...(def ? { def } : {}),
     };
-    if (def?.command && !spec.externalAppPort) running.app = this.spawnApp(spec, running);
+    if (spawns) running.app = this.spawnApp(spec, running);
     this.apps.set(name, running);
   }
 
@@ -161,6 +198,17 @@ export class Stack {
     await this.waitReady(a);
   }
 
+  /**
+   * Stops a sidecar and starts it again with the same ports and settings (its app keeps running), as an
+   * operator restarts a pod's sidecar: for fault tests and the runbooks they check.
+   */
+  async restartSidecar(name: string): Promise<void> {
+    const a = this.get(name);
+    await a.sidecar.stop();
+    a.sidecar = this.sidecarStarters.get(name)!();
+    await this.waitReady(a);
+  }
+
   private waitReady(a: RunningApp): Promise<void> {
     const watched = [a.sidecar, ...(a.app ? [a.app] : [])];
     return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.appUrl : undefined), watched, READY_TIMEOUT_MS);
@@ -180,6 +228,11 @@ export class Stack {
 
   async stop(): Promise<void> {
     if ((globalThis as { __testFailed?: boolean }).__testFailed) process.stderr.write(this.failureReport());
+    await this.stopProcesses();
+    await this.infrastructure.cleanup();
+  }
+
+  private async stopProcesses(): Promise<void> {
     const all = [...this.apps.values()];
     // Apps first (they drain through their sidecars), then the sidecars.
     await Promise.all(all.flatMap((a) => (a.app ? [a.app.stop()] : [])));

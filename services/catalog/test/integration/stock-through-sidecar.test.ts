@@ -44,7 +44,7 @@ describe('stock and reservations through the Dapr sidecar', () => {
   };
 
   const publish = async (type: string, data: unknown) => {
-    const url = `${stack.get('catalog').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${encodeURIComponent(type)}`;
+    const url = `${stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${encodeURIComponent(type)}`;
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
     expect(res.status).toBe(204);
   };
@@ -96,7 +96,11 @@ describe('stock and reservations through the Dapr sidecar', () => {
   beforeAll(async () => {
     db = await createTempDatabase('catalog_stock_it');
     stack = await Stack.start({
-      apps: [{ appId: 'catalog', env: { RESERVATION_TTL_SECONDS: String(TTL_SECONDS) } }],
+      // An app-less orders sidecar publishes the order events: only orders may publish to topic `orders`.
+      apps: [
+        { appId: 'catalog', env: { RESERVATION_TTL_SECONDS: String(TTL_SECONDS) } },
+        { appId: 'orders', sidecarOnly: true },
+      ],
       secrets: { 'catalog-db-url': db.url },
     });
     pg = new Client({ connectionString: db.url });

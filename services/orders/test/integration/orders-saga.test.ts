@@ -25,6 +25,8 @@ describe('orders saga through real sidecars', () => {
         { appId: 'orders' },
         { appId: 'cart', externalAppPort: fakes.cartPort },
         { appId: 'payments', externalAppPort: fakes.paymentsPort },
+        // Catalog's answers are published by an app-less catalog sidecar (only catalog may publish `stock`).
+        { appId: 'catalog', sidecarOnly: true },
       ],
       secrets: { 'orders-db-url': db.url },
     });
@@ -67,9 +69,10 @@ describe('orders saga through real sidecars', () => {
     idem = randomUUID(),
     body: unknown = { paymentMethod: c.token, shippingAddress: address },
   ) => call('orders', { method: 'POST', headers: { ...c.headers, 'idempotency-key': idem }, body });
-  /** Publishes an event as catalog or payments would, through the payments stand-in's sidecar. */
+  /** Publishes an event as catalog or payments would, through a sidecar of the topic's owner. */
   const publish = async (topic: string, type: string, data: unknown) => {
-    const res = await fetch(`${stack.get('payments').daprUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.type=${type}`, {
+    const owner = topic === 'stock' ? 'catalog' : 'payments';
+    const res = await fetch(`${stack.get(owner).daprUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.type=${type}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(data),

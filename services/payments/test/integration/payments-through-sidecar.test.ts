@@ -23,7 +23,8 @@ describe('payments through its Dapr sidecar', () => {
   const admin = () => signIdentity(key, { sub: randomUUID(), role: 'admin' });
 
   beforeAll(async () => {
-    stack = await Stack.start({ apps: [{ appId: 'payments' }] });
+    // An app-less orders sidecar publishes the order events: only orders may publish to topic `orders`.
+    stack = await Stack.start({ apps: [{ appId: 'payments' }, { appId: 'orders', sidecarOnly: true }] });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -44,7 +45,7 @@ describe('payments through its Dapr sidecar', () => {
     return res.body.token as string;
   };
   const publish = async (type: string, data: Json) => {
-    const url = `${stack.get('payments').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${type}`;
+    const url = `${stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${type}`;
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
     expect(res.status).toBe(204);
   };

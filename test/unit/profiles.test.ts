@@ -1,0 +1,93 @@
+// Issue 5: the component profiles are interchangeable by construction — same component names and
+// scopes, same topic ownership, every per-environment setting an envRef with a local default — and the
+// two switches (DAPR_PROFILE, DAPR_SECRETS) resolve to the folders they promise.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import {
+  RUN_FILE,
+  applySecretStore,
+  loadRunFile,
+  profileOf,
+  publishedTopics,
+  readComponents,
+  repoRoot,
+  secretStoreOf,
+} from '@shop/testkit';
+
+const components = path.join(repoRoot, 'components');
+const PROFILES = fs
+  .readdirSync(components)
+  .filter((d) => d !== 'common' && !d.startsWith('secrets-') && fs.statSync(path.join(components, d)).isDirectory());
+const shape = (profile: string) =>
+  readComponents([path.join(components, profile)])
+    .map((c) => `${c.name} → ${[...c.scopes].sort().join(',')}`)
+    .sort();
+const pubsub = (profile: string) => readComponents([path.join(components, profile)]).find((c) => c.name === 'pubsub')!;
+const scoping = (profile: string) =>
+  Object.fromEntries(
+    ['publishingScopes', 'subscriptionScopes', 'protectedTopics'].map((k) => [
+      k,
+      pubsub(profile).metadata.find((m) => m.name === k)?.value,
+    ]),
+  );
+
+describe('component profiles', () => {
+  it('when listed, then redis, rabbitmq, nats and mqtt are there', () => {
+    expect(PROFILES).toEqual(expect.arrayContaining(['redis', 'rabbitmq', 'nats', 'mqtt']));
+  });
+
+  it.each(PROFILES)('when %s is compared with redis, then it has the same component names, each visible to the same apps', (profile) => {
+    expect(shape(profile)).toEqual(shape('redis'));
+  });
+
+  it.each(PROFILES)('when the pub/sub of %s is read, then each topic has its one publisher, as in redis', (profile) => {
+    expect(scoping(profile)).toEqual(scoping('redis'));
+    expect(publishedTopics(pubsub(profile)).sort()).toEqual(['deadletter', 'defaultordersordersoutbox', 'orders', 'payments', 'stock']);
+  });
+
+  it.each(PROFILES)('when %s is read, then the order store has the transactional outbox onto topic orders', (profile) => {
+    const store = readComponents([path.join(components, profile)]).find((c) => c.name === 'orderstore')!;
+    const meta = Object.fromEntries(store.metadata.map((m) => [m.name, m.value]));
+    expect(meta).toMatchObject({ outboxPublishPubsub: 'pubsub', outboxPublishTopic: 'orders' });
+  });
+
+  it('when every envRef of every profile is collected, then dapr/run.yaml gives each a default (an unset envRef reads as "")', () => {
+    const env = (parse(fs.readFileSync(RUN_FILE, 'utf8')) as { common: { env?: Record<string, string> } }).common.env ?? {};
+    const refs = readComponents(fs.readdirSync(components).map((d) => path.join(components, d))).flatMap((c) =>
+      c.metadata.flatMap((m) => (m.envRef ? [m.envRef] : [])),
+    );
+    expect([...new Set(refs)].filter((r) => !env[r])).toEqual([]);
+  });
+});
+
+describe('the switches', () => {
+  it('when DAPR_PROFILE names a profile, then only the profile folder is swapped, never common or a secret store folder', () => {
+    const run = loadRunFile('nats');
+    expect(profileOf(run)).toBe('nats');
+    expect(run.common.resourcesPaths).toContain(path.join(components, 'common'));
+    expect(run.common.resourcesPaths).toContain(path.join(components, 'nats'));
+    expect(run.common.resourcesPaths).not.toContain(path.join(components, 'redis'));
+  });
+
+  it('when DAPR_SECRETS=env, then the environment store replaces the file store under the same name, and nothing else changes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-secrets-'));
+    try {
+      const before = loadRunFile('redis').common.resourcesPaths;
+      const after = applySecretStore(before, 'env', dir);
+      expect(secretStoreOf(before)).toEqual({ type: 'secretstores.local.file', prefix: '' });
+      expect(secretStoreOf(after)).toEqual({ type: 'secretstores.local.env', prefix: 'SHOP_SECRET_' });
+      const names = (paths: string[]) =>
+        readComponents(paths)
+          .map((c) => c.name)
+          .sort();
+      // Dapr refuses two components of one name: the copy of common lacks the file store.
+      expect(names(after)).toEqual(names(before));
+      expect(applySecretStore(before, 'file', dir)).toEqual(before);
+      expect(() => applySecretStore(before, 'vault', dir)).toThrow(/secrets-vault/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
