@@ -26,10 +26,10 @@ bash scripts/setup-dapr.sh || { broken setup; }
 bash scripts/ensure-servers.sh || say "some servers did not come up; the runs that need them will fail"
 
 # E2E_ONLY=1: `npm test` has just linted, built and run everything once; only the profiles remain.
-if [ -z "${E2E_ONLY:-}" ]; then npm run --silent lint || broken lint; fi
 if ! npm run --silent build; then
   broken build
 else
+  if [ -z "${E2E_ONLY:-}" ]; then npm run --silent lint || broken lint; fi
   if [ -z "${E2E_ONLY:-}" ]; then
     start=$(date +%s)
     npx jest --testPathIgnorePatterns '/test/e2e/' "${OPTS[@]}" --json --outputFile="$OUT/rest.json" || true

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-dapr.sh
 bash scripts/ensure-servers.sh postgres redis
 bash scripts/ensure-tools.sh
-npm run --silent lint
+# Build first: the benchmark's sources are type-checked against the built testkit.
 npm run --silent build
+npm run --silent lint
 mkdir -p .tmp
 exec npx jest --ci --runInBand --json --outputFile=.tmp/jest-results.json "$@"
