@@ -13,7 +13,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services}/*/test/unit/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services}/*/test/unit/**/*.test.ts',
+        '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/bench/test/**/*.test.ts',
+      ],
     },
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/!(trace|metrics).test.ts'] },
     {

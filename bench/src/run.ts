@@ -28,11 +28,17 @@ const config = {
   checkoutCustomers: num('BENCH_CHECKOUT_CUSTOMERS', 100),
   /** Comma-separated scenario ids (`checkout@1`) or families (`read-gateway`, `checkout`): run only those. */
   only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
-  /** Comma-separated apps to run under `node --cpu-prof` (profiles land in .tmp/bench-profiles/). */
+  /** Comma-separated apps to CPU-profile (src/cpu-profile.ts; profiles land in .tmp/bench-profiles/). */
   profile: (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean),
   /** Unset: the components as committed. Set: a copy whose Redis pub/sub has this many workers. */
   pubsubConcurrency: process.env.BENCH_PUBSUB_CONCURRENCY ? Number(process.env.BENCH_PUBSUB_CONCURRENCY) : undefined,
 };
+
+// A bad value stops the run before the shop is started, not eight minutes later.
+for (const [key, value] of Object.entries(config)) {
+  const numbers = typeof value === 'number' ? [value] : Array.isArray(value) && typeof value[0] === 'number' ? (value as number[]) : [];
+  if (numbers.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`bench: ${key} must be a positive number, not ${String(value)}`);
+}
 
 const started = Date.now();
 const log = (line: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
@@ -58,10 +64,10 @@ function machine() {
   };
 }
 
-async function startHello(): Promise<{ url: string; proc: LoggedProcess }> {
+/** The ceiling's process; its log goes with the shop's, in the Stack's run folder. */
+async function startHello(runDir: string): Promise<{ url: string; proc: LoggedProcess }> {
   const [port] = await freePorts(1);
-  const logFile = path.join(repoRoot, '.tmp', `bench-hello-${port}.log`);
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const logFile = path.join(runDir, 'koa-hello.log');
   const proc = new LoggedProcess('koa-hello', process.execPath, [path.join(__dirname, 'hello.js')], logFile, {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
     profileDir,
   });
   log(`shop up (logs in ${shop.stack.runDir})`);
-  const hello = await startHello();
+  const hello = await startHello(shop.stack.runDir);
   const results: ScenarioResult[] = [];
   let idle: IdleRss[] = [];
   let baseline: Usage[] = [];

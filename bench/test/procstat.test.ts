@@ -17,13 +17,19 @@ describe('/proc parsing', () => {
 });
 
 describe('the sampler', () => {
-  it('when this process burns CPU for a while, then its CPU share and peak RSS are above zero', async () => {
+  it('when this process burns 200 ms of CPU, then the sampler counts what the process itself counts, and its peak RSS', async () => {
+    const wall = process.hrtime.bigint();
+    const before = process.cpuUsage();
     const s = new Sampler([{ name: 'me', kind: 'load', pids: [process.pid] }]);
-    const end = Date.now() + 300;
-    while (Date.now() < end) Math.sqrt(Math.random());
-    await new Promise((r) => setTimeout(r, 50));
+    // Burn until the process has used 200 ms of CPU, however busy the machine is (bounded at 5 s).
+    const deadline = Date.now() + 5_000;
+    const used = () => process.cpuUsage(before);
+    while ((used().user + used().system) / 1e6 < 0.2 && Date.now() < deadline) Math.sqrt(Math.random());
     const [me, machine] = s.stop();
-    expect(me!.cpuPercent).toBeGreaterThan(30);
+    const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
+    const own = (used().user + used().system) / 1e6;
+    // /proc counts in clock ticks (10 ms): allow a few of them, and the sampler's own reads.
+    expect(Math.abs((me!.cpuPercent / 100) * seconds - own)).toBeLessThan(0.05);
     expect(me!.peakRssMiB).toBeGreaterThan(10);
     expect(machine!.name).toBe('machine (all cores)');
   });

@@ -22,8 +22,14 @@ export async function waitForUrls(urls: string[], watched: LoggedProcess[], time
 }
 
 /** The probes that say an app and its sidecar are both up. */
-export function readinessUrls(daprUrl: string, appUrl: string | undefined): string[] {
+export function readinessUrls(daprUrl: string, appUrl: string | undefined, appId?: string): string[] {
   // /v1.0/healthz answers 204 once daprd has loaded its components and reached the app; the app's own
-  // /readyz checks its sidecar and its database.
-  return [`${daprUrl}/v1.0/healthz`, ...(appUrl ? [`${appUrl}/readyz`] : [])];
+  // /readyz checks its sidecar and its database. With app health checks on, the sidecar still refuses to
+  // invoke its app (ERR_DIRECT_INVOKE) until its own first probe passes: asking it to invoke the app's
+  // /healthz waits for exactly that.
+  return [
+    `${daprUrl}/v1.0/healthz`,
+    ...(appUrl ? [`${appUrl}/readyz`] : []),
+    ...(appUrl && appId ? [`${daprUrl}/v1.0/invoke/${appId}/method/healthz`] : []),
+  ];
 }

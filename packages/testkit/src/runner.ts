@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     await Promise.all(
       started.map((s) =>
         waitForUrls(
-          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined),
+          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined, s.app.appID),
           [s.sidecar, ...(s.proc ? [s.proc] : [])],
           180_000,
         ),

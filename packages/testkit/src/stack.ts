@@ -136,10 +136,12 @@ export class Stack {
     const token = randomBytes(16).toString('hex');
     const run = { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths! } };
     // Tests stop apps before their sidecars, so the sidecar has nothing left to drain: don't wait 5 s for it.
+    // And probe the app every second, not every 5: the sidecar serves its app only after the first probe.
     const args = [
       ...daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp),
       '--dapr-graceful-shutdown-seconds',
       '1',
+      ...(hasApp ? ['--app-health-probe-interval', '1'] : []),
     ];
     const env = {
       ...process.env,
@@ -211,7 +213,7 @@ export class Stack {
 
   private waitReady(a: RunningApp): Promise<void> {
     const watched = [a.sidecar, ...(a.app ? [a.app] : [])];
-    return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.appUrl : undefined), watched, READY_TIMEOUT_MS);
+    return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.appUrl : undefined, a.appId), watched, READY_TIMEOUT_MS);
   }
 
   /** The last lines of every log of this stack, for a failing test's output. */
