@@ -137,7 +137,13 @@ export class Shop {
 
   /** A fresh product with exactly `stock` units, created through the admin API. */
   async product(adminToken: string, stock: number, amount = 1999): Promise<{ id: string; sku: string }> {
-    const categories = await this.call('/categories');
+    let categories = await this.call('/categories');
+    // Right after start-up a sidecar may not have found its peer in name resolution yet (a 5xx).
+    for (let attempt = 0; categories.status >= 500 && attempt < 10; attempt++) {
+      await new Promise((r) => setTimeout(r, 500));
+      categories = await this.call('/categories');
+    }
+    if (categories.status !== 200) throw new Error(`categories: ${categories.status} ${JSON.stringify(categories.body)}`);
     const slug = categories.body.items[0].children[0].slug as string;
     const sku = `E2E-${randomUUID().slice(0, 8)}`;
     const res = await this.call('/products', {
