@@ -6,6 +6,13 @@ cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
 bash scripts/setup-dapr.sh
-bash scripts/ensure-servers.sh postgres redis
+# The servers of the profile in use (DAPR_PROFILE, default redis): PostgreSQL and Redis always.
+case "${DAPR_PROFILE:-redis}" in
+  rabbitmq) extra=(rabbitmq) ;;
+  nats) extra=(nats mariadb) ;;
+  mqtt) extra=(mosquitto) ;;
+  *) extra=() ;;
+esac
+bash scripts/ensure-servers.sh postgres redis "${extra[@]}"
 npm run --silent build
 exec node packages/testkit/dist/runner.js
