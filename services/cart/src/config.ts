@@ -16,7 +16,7 @@ export const settings = {
   }),
   catalogAppId: str('CATALOG_APP_ID', { doc: 'Dapr app id of the catalog service', default: 'catalog' }),
   catalogTimeoutMs: int('CATALOG_TIMEOUT_MS', {
-    doc: 'how long one product look-up in the catalog may take (a slow one shows the line without current data)',
+    doc: 'how long one look-up in the catalog (one product, or all of a cart at once) may take (a slow one shows the lines without current data)',
     default: 1_500,
     min: 1,
   }),

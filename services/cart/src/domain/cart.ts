@@ -51,7 +51,7 @@ export interface CartView {
 
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 99;
-/** Bounds the stored document and the catalog look-ups one GET /cart fans out to. */
+/** Bounds the stored document and the one catalog look-up a GET /cart makes (the catalog takes 50 ids at most). */
 export const MAX_LINES = 50;
 /** The currency of an empty cart's zero subtotal. */
 export const DEFAULT_CURRENCY = 'USD';

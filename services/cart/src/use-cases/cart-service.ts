@@ -46,7 +46,8 @@ export class CartService {
     const product = await this.deps.catalog.find(productId);
     if (!product) throw new UnknownProductError(productId);
     const cart = await this.update(customerId, (c) => setQuantity(c, product, quantity, this.now()));
-    return this.present(cart, new Map([[productId, product]]));
+    // Keyed as the line is (the catalog's spelling of the id), so present() does not ask for it again.
+    return this.present(cart, new Map([[product.productId, product]]));
   }
 
   /** Removing a product that is not in the cart is not an error: the cart is as asked. */
@@ -69,21 +70,20 @@ export class CartService {
   }
 
   /**
-   * The cart beside the catalog's current data, fetched concurrently. A product the catalog cannot give
-   * (down, slow, or gone) is shown from its snapshot alone: the cart still answers.
+   * The cart beside the catalog's current data, asked in one call for every line not already `known`.
+   * When the catalog cannot answer (down, slow, or confused), every line is shown from its snapshot
+   * alone: the cart still answers. A product the catalog no longer has is shown the same way.
    */
   private async present(cart: Cart, known: ReadonlyMap<string, ProductSnapshot> = new Map()): Promise<CartView> {
-    const current = new Map<string, ProductSnapshot | undefined>(known);
-    const missing = cart.items.filter((l) => !known.has(l.productId));
-    const answers = await Promise.all(
-      missing.map((l) =>
-        this.deps.catalog.find(l.productId).catch((err: unknown) => {
-          this.deps.logger.warn('catalog look-up failed; showing the line without current data', { 'product.id': l.productId, err });
-          return undefined;
-        }),
-      ),
-    );
-    missing.forEach((l, i) => current.set(l.productId, answers[i]));
+    const current = new Map(known);
+    const missing = cart.items.map((l) => l.productId).filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      try {
+        for (const [id, product] of await this.deps.catalog.findMany(missing)) current.set(id, product);
+      } catch (err) {
+        this.deps.logger.warn('catalog look-up failed; showing the lines without current data', { 'product.ids': missing, err });
+      }
+    }
     return cartView(cart, current);
   }
 }

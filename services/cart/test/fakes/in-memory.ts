@@ -71,10 +71,16 @@ export class ContendedCartStore extends InMemoryCartStore {
   }
 }
 
-/** A catalog of fixed products; ids in `failing` throw like an unreachable catalog. */
+/**
+ * A catalog of fixed products; ids in `failing` throw like an unreachable catalog (a `findMany` that
+ * names one of them fails as a whole, as the one call it stands for would). `calls` counts calls of
+ * either kind, each one service invocation for the real adapter; `batches` holds the ids of each
+ * `findMany`.
+ */
 export class FakeCatalog implements ProductCatalog {
   readonly products = new Map<string, ProductSnapshot>();
   readonly failing = new Set<string>();
+  readonly batches: string[][] = [];
   calls = 0;
 
   constructor(products: ProductSnapshot[] = []) {
@@ -83,11 +89,25 @@ export class FakeCatalog implements ProductCatalog {
 
   async find(productId: string): Promise<ProductSnapshot | undefined> {
     this.calls++;
-    if (this.failing.has(productId)) throw new DependencyError('app catalog', 'no answer within 10 ms', undefined, 504);
+    if (this.failing.has(productId)) throw unreachable();
     const p = this.products.get(productId);
     return p && structuredClone(p);
   }
+
+  async findMany(productIds: readonly string[]): Promise<Map<string, ProductSnapshot>> {
+    this.calls++;
+    this.batches.push([...productIds]);
+    if (productIds.some((id) => this.failing.has(id))) throw unreachable();
+    const found = new Map<string, ProductSnapshot>();
+    for (const id of productIds) {
+      const p = this.products.get(id);
+      if (p) found.set(id, structuredClone(p));
+    }
+    return found;
+  }
 }
+
+const unreachable = () => new DependencyError('app catalog', 'no answer within 10 ms', undefined, 504);
 
 export const product = (overrides: Partial<ProductSnapshot> & { productId: string }): ProductSnapshot => ({
   sku: `SKU-${overrides.productId.slice(0, 4)}`,

@@ -196,6 +196,23 @@ describe('cart through its Dapr sidecar', () => {
       const renewed = await cart('PUT', `cart/items/${p.id}`, as(sub), { quantity: 1 });
       expect(renewed.body.items[0]).toMatchObject({ unitPrice: { amount: newPrice }, priceChanged: false });
     });
+
+    it('when a product in the cart leaves the catalog, then its line shows no current data and the others still do', async () => {
+      // products[2] is used by no other test: archiving it disturbs nobody.
+      const [p, gone, q] = [products[0]!, products[2]!, products[1]!];
+      const sub = randomUUID();
+      for (const x of [p, gone, q]) expect((await cart('PUT', `cart/items/${x.id}`, as(sub), { quantity: 1 })).status).toBe(200);
+      await sql.query('UPDATE product SET archived_at = now() WHERE id = $1', [gone.id]);
+      const got = await cart('GET', 'cart', as(sub));
+      expect(got.status).toBe(200);
+      expect(got.body.items.map((l: Json) => [l.productId, l.current === null])).toEqual([
+        [p.id, false],
+        [gone.id, true],
+        [q.id, false],
+      ]);
+      expect(got.body.items[0].current).toEqual({ unitPrice: p.price, available: expect.any(Number) });
+      expect(got.body.subtotal.amount).toBe(p.price.amount + gone.price.amount + q.price.amount);
+    });
   });
 
   describe('with CART_TTL_SECONDS=2', () => {

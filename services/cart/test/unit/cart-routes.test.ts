@@ -125,7 +125,7 @@ describe('cart routes', () => {
     expect(res.body).toMatchObject({ type: expect.stringMatching(/\/insufficient-stock$/), detail: expect.stringContaining('3') });
   });
 
-  it('when the catalog fails for one line, then the cart still answers with current null for that line only', async () => {
+  it('when the catalog fails, then the cart still answers, every line from its snapshot with current null', async () => {
     const sub = randomUUID();
     await call('PUT', `/cart/items/${A.productId}`, as(sub), { quantity: 1 });
     await call('PUT', `/cart/items/${B.productId}`, as(sub), { quantity: 2 });
@@ -133,12 +133,13 @@ describe('cart routes', () => {
     try {
       const res = await call('GET', '/cart', as(sub));
       expect(res.status).toBe(200);
-      expect(res.body.items.map((l: any) => [l.productId, l.current === null, l.priceChanged])).toEqual([
-        [A.productId, true, false],
-        [B.productId, false, false],
+      // One call asks for both lines, so its failure leaves both without current data.
+      expect(res.body.items.map((l: any) => [l.productId, l.current, l.priceChanged, l.insufficientStock])).toEqual([
+        [A.productId, null, false, false],
+        [B.productId, null, false, false],
       ]);
       expect(res.body.subtotal.amount).toBe(1_999 + 2 * 500);
-      expect(lines().some((l) => l.message === 'catalog look-up failed; showing the line without current data')).toBe(true);
+      expect(lines().some((l) => l.message === 'catalog look-up failed; showing the lines without current data')).toBe(true);
     } finally {
       catalog.failing.delete(A.productId);
     }

@@ -1,4 +1,5 @@
 import { ValidationError, type FieldProblem } from '@shop/kit';
+import { isUuid } from './cursor';
 
 /** The public JSON shape of one product. Money is an integer in minor units plus its currency. */
 export interface ProductView {
@@ -54,6 +55,11 @@ export interface ProductQuery {
   sort?: SortKey;
   limit: number;
   cursor?: string;
+  /**
+   * Only these products (at most MAX_IDS); an id naming no product, or an archived one, is simply
+   * absent. A filter like the others: it combines with all of them and the answer is still a page.
+   */
+  ids?: string[];
 }
 
 export interface ProductPage {
@@ -68,6 +74,8 @@ export interface NormalizedProductQuery extends Omit<ProductQuery, 'sort'> {
 
 /** The store fetches limit + 1 rows, so the ceiling also bounds one query's work. */
 export const MAX_PAGE_SIZE = 100;
+/** The most products one `ids` filter may name: a cart's lines (at most 50) in one look-up. */
+export const MAX_IDS = 50;
 
 /**
  * Applies the catalog's query rules: a price range that cannot match anything is a client mistake, not
@@ -81,13 +89,22 @@ export function normalizeQuery(query: ProductQuery): NormalizedProductQuery {
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
     problems.push({ field: 'query.minPrice', message: 'must not be greater than maxPrice' });
   }
+  if (query.ids !== undefined) problems.push(...idsProblems(query.ids));
   if (problems.length > 0) throw new ValidationError(problems);
 
   const q = query.q?.trim() || undefined;
   const normalized: NormalizedProductQuery = { ...query, sort: resolveSort(q, query.sort) };
   if (q === undefined) delete normalized.q;
   else normalized.q = q;
+  // PostgreSQL compares UUIDs case-insensitively; one spelling per product keeps the filter small.
+  if (query.ids !== undefined) normalized.ids = [...new Set(query.ids.map((id) => id.toLowerCase()))];
   return normalized;
+}
+
+function idsProblems(ids: readonly string[]): FieldProblem[] {
+  if (ids.length < 1 || ids.length > MAX_IDS) return [{ field: 'query.ids', message: `must name from 1 to ${MAX_IDS} products` }];
+  if (!ids.every(isUuid)) return [{ field: 'query.ids', message: 'must be product ids (UUIDs) separated by commas' }];
+  return [];
 }
 
 export function resolveSort(q: string | undefined, sort: SortKey | undefined): SortKey {

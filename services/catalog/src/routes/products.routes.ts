@@ -1,16 +1,20 @@
-import { NotFoundError, route } from '@shop/kit';
+import { NotFoundError, route, type FromSchema } from '@shop/kit';
 import type { ProductStore } from '../store/product-store';
-import { normalizeQuery } from '../domain/product';
+import { normalizeQuery, type ProductQuery } from '../domain/product';
 import { productIdSchema, productQuerySchema } from './schemas';
+
+/** The query as the domain takes it: `ids` arrives as one comma-separated string. */
+const productQuery = ({ ids, ...rest }: FromSchema<typeof productQuerySchema>): ProductQuery =>
+  ids === undefined ? rest : { ...rest, ids: ids.split(',') };
 
 export function productRoutes(store: ProductStore) {
   return [
     route({
       method: 'GET',
       path: '/products',
-      summary: 'Search products: full text, category (with sub-categories), price range, stock; keyset pages',
+      summary: 'Search products: full text, category (with sub-categories), price range, stock, a list of ids; keyset pages',
       query: productQuerySchema,
-      handle: ({ query }) => store.search(normalizeQuery(query)),
+      handle: ({ query }) => store.search(normalizeQuery(productQuery(query))),
     }),
     route({
       method: 'GET',

@@ -1,4 +1,7 @@
 // The JSON Schemas of the catalog's requests: they validate, type the handlers, and document the API.
+import { MAX_IDS } from '../domain/product';
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 export const productQuerySchema = {
   type: 'object',
@@ -12,6 +15,15 @@ export const productQuerySchema = {
     sort: { type: 'string', enum: ['relevance', 'price_asc', 'price_desc', 'name_asc', 'newest'] },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     cursor: { type: 'string', minLength: 1, maxLength: 512 },
+    // The count is checked by normalizeQuery, with a message that says so (a length bound would not).
+    ids: {
+      type: 'string',
+      pattern: `^${UUID}(,${UUID})*$`,
+      description:
+        `Only these products: 1 to ${MAX_IDS} product ids, comma-separated. An id naming no product (or an archived one) ` +
+        'is simply absent from the answer. It filters like the other parameters and combines with all of them; the ' +
+        'answer is still a keyset page, so ask a limit of at least the number of ids to get them in one answer.',
+    },
   },
   required: ['limit'],
 } as const;

@@ -5,7 +5,7 @@ export interface ProductStore {
   /**
    * One keyset page of products that are not archived. Throws ValidationError for a query the rules
    * reject (price range, limit) or a cursor that is malformed or made for another sort. An unknown
-   * category slug gives an empty page.
+   * category slug gives an empty page; so do `ids` that name no product (they are simply absent).
    */
   search(query: ProductQuery): Promise<ProductPage>;
   /** Undefined for an unknown or archived id, including one that is not a UUID at all. */

@@ -195,6 +195,8 @@ export class TypeOrmProductStore implements ProductStore {
     if (query.maxPrice !== undefined) qb.andWhere('p.price_cents <= :maxPrice', { maxPrice: query.maxPrice });
     // Written exactly as product_sold_out_idx's predicate, so the planner can use that index.
     if (query.inStock !== undefined) qb.andWhere(query.inStock ? 'p.on_hand > p.reserved' : 'p.on_hand <= p.reserved');
+    // normalizeQuery has made sure every id is a UUID (a non-UUID would fail the cast) and there are 1 to MAX_IDS.
+    if (query.ids !== undefined) qb.andWhere('p.id IN (:...ids)', { ids: query.ids });
   }
 }
 

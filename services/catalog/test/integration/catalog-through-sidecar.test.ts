@@ -61,17 +61,42 @@ describe('catalog through its Dapr sidecar', () => {
     }
   });
 
+  it('when products are asked by ids, then exactly the known ones come back, each as GET /products/:id shows it', async () => {
+    const listed = (await get('products?limit=3&sort=newest')).body.items as Json[];
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const ids = [listed[0]!.id, unknown, listed[2]!.id, listed[1]!.id];
+    const { status, body } = await get(`products?ids=${ids.join(',')}&limit=50`);
+    expect(status).toBe(200);
+    expect(body.nextCursor).toBeNull();
+    expect(body.items.map((p: Json) => p.id).sort()).toEqual(listed.map((p) => p.id).sort());
+    for (const item of body.items) expect(item).toEqual((await get(`products/${item.id}`)).body);
+    expect(body.items[0].stock).toEqual({ available: expect.any(Number) });
+  });
+
   it.each([
     ['products?limit=-1', 'query.limit'],
     ['products?minPrice=abc', 'query.minPrice'],
     ['products?sort=cheapest', 'query.sort'],
     ['products?cursor=not-a-cursor', 'query.cursor'],
+    ['products?ids=00000000-0000-4000-8000-000000000000,not-a-uuid', 'query.ids'],
+    [
+      `products?ids=${Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',')}`,
+      'query.ids',
+    ],
     ['products/not-a-uuid', 'params.id'],
   ])('when %s is asked, then 400 problem+json names %s', async (path, field) => {
     const { status, type, body } = await get(path);
     expect(status).toBe(400);
     expect(type).toMatch(/^application\/problem\+json/);
     expect(body.errors.map((e: Json) => e.field)).toContain(field);
+  });
+
+  it('when more than 50 ids are asked, then 400 problem+json names query.ids and says how many are allowed', async () => {
+    const ids = Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const { status, type, body } = await get(`products?ids=${ids.join(',')}`);
+    expect(status).toBe(400);
+    expect(type).toMatch(/^application\/problem\+json/);
+    expect(body.errors).toEqual([{ field: 'query.ids', message: 'must name from 1 to 50 products' }]);
   });
 
   it('when an unknown product id is asked, then 404 problem+json', async () => {

@@ -192,6 +192,49 @@ describe('sorting and paging', () => {
   });
 });
 
+describe('search by ids', () => {
+  const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+  it('when ids are given, then exactly the known products come back, each as getById shows it; unknown ids are absent', async () => {
+    const seeded = [5, 7, 9].map(seedProductId);
+    const page = await store.search({ ids: [seeded[0]!, UNKNOWN, seeded[1]!.toUpperCase(), seeded[2]!], limit: 50 });
+    expect(page.nextCursor).toBeNull();
+    expect(page.items.map((i) => i.id).sort()).toEqual([...seeded].sort());
+    for (const item of page.items) expect(item).toEqual(await store.getById(item.id));
+  });
+
+  it('when only unknown ids are given, then the page is empty', async () => {
+    await expect(store.search({ ids: [UNKNOWN], limit: 10 })).resolves.toEqual({ items: [], nextCursor: null });
+  });
+
+  it('when ids are combined with a filter, then only the listed products that pass it come back', async () => {
+    const soldOut = catalog.products
+      .filter((p) => p.stock === 0)
+      .map((p) => p.id)
+      .slice(0, 3);
+    const available = catalog.products
+      .filter((p) => p.stock > 0)
+      .map((p) => p.id)
+      .slice(0, 5);
+    expect(soldOut).toHaveLength(3);
+    const items = await allPages({ ids: [...soldOut, ...available], inStock: true, limit: 50 });
+    expect(items.map((i) => i.id).sort()).toEqual([...available].sort());
+  });
+
+  it('when ids are paged with a small limit, then each listed product is visited once, in the sort asked', async () => {
+    const listed = catalog.products.slice(100, 111).map((p) => p.id);
+    const items = await allPages({ ids: listed, sort: 'price_asc', limit: 3 });
+    expect(items.map((i) => i.id).sort()).toEqual([...listed].sort());
+    const prices = items.map((i) => i.price.amount);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it('when more than 50 ids are given, then it is a validation error', async () => {
+    const ids = Array.from({ length: 51 }, (_, i) => seedProductId(i));
+    await expect(store.search({ ids, limit: 100 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe('getById and categoryTree', () => {
   it('when the id is seeded, then the view carries its category, price and stock', async () => {
     const seeded = catalog.products[42]!;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, signIdentity, type EventStatus } from '@shop/kit';
 import { StockReservationExpired, StockReserved, type EventDef } from '@shop/contracts';
 import { createCatalogApp } from '../../src/app';
-import type { NewProduct, ProductView } from '../../src/domain/product';
+import type { NewProduct, ProductQuery, ProductView } from '../../src/domain/product';
 import type { ReservationOutcome } from '../../src/domain/stock';
 import type { ProductStore } from '../../src/store/product-store';
 import type { StockStore } from '../../src/store/stock-store';
@@ -29,12 +29,16 @@ const view = (id: string, p: NewProduct): ProductView => ({
 
 describe('catalog app', () => {
   const created: NewProduct[] = [];
+  const searched: ProductQuery[] = [];
   const published: { type: string; data: unknown }[] = [];
   let publishFails = false;
   const expiredIds = [randomUUID(), randomUUID()];
 
   const products: ProductStore = {
-    search: async () => ({ items: [], nextCursor: null }),
+    search: async (query) => {
+      searched.push(query);
+      return { items: [], nextCursor: null };
+    },
     getById: async (id) =>
       id === PRODUCT
         ? view(PRODUCT, { sku: 'S', name: 'N', description: '', categorySlug: 'c', price: { amount: 1, currency: 'EUR' }, stock: 1 })
@@ -91,6 +95,7 @@ describe('catalog app', () => {
   afterAll(() => new Promise((r) => server.close(r)));
   beforeEach(() => {
     published.length = 0;
+    searched.length = 0;
     publishFails = false;
   });
 
@@ -156,6 +161,35 @@ describe('catalog app', () => {
       expect((await send('PATCH', `/products/${PRODUCT}`, {}, as('admin'))).status).toBe(400);
       expect((await send('PATCH', `/products/${randomUUID()}`, { name: 'x' }, as('admin'))).status).toBe(404);
       expect((await send('DELETE', `/products/${randomUUID()}`, undefined, as('admin'))).status).toBe(404);
+    });
+  });
+
+  describe('GET /products?ids', () => {
+    const ids = [randomUUID(), randomUUID().toUpperCase(), randomUUID()];
+
+    it('when ids are given, then the store is searched for that list, beside the other parameters', async () => {
+      const res = await send('GET', `/products?ids=${ids.join(',')}&inStock=true&limit=3`);
+      expect(res.status).toBe(200);
+      expect(searched).toEqual([{ ids: ids.map((id) => id.toLowerCase()), inStock: true, limit: 3, sort: 'name_asc' }]);
+    });
+
+    it.each([
+      ['a bad id', `${ids[0]},not-a-uuid`],
+      ['a trailing comma', `${ids[0]},`],
+      ['an empty list', ''],
+      ['51 ids', Array.from({ length: 51 }, () => randomUUID()).join(',')],
+    ])('when %s is given, then 400 problem+json naming query.ids, and the store is not asked', async (_what, list) => {
+      const res = await send('GET', `/products?ids=${list}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.ids']);
+      expect(searched).toEqual([]);
+    });
+
+    it('when ids is given twice, then 400 naming query.ids (one comma-separated list only)', async () => {
+      const res = await send('GET', `/products?ids=${ids[0]}&ids=${ids[2]}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.ids']);
     });
   });
 

@@ -1,5 +1,6 @@
 import { ValidationError } from '@shop/kit';
-import { buildCategoryTree, normalizeQuery, resolveSort } from '../../src/domain/product';
+import { randomUUID } from 'node:crypto';
+import { buildCategoryTree, MAX_IDS, normalizeQuery, resolveSort } from '../../src/domain/product';
 
 describe('normalizeQuery', () => {
   it('when minPrice is greater than maxPrice, then it throws a ValidationError naming query.minPrice', () => {
@@ -26,6 +27,35 @@ describe('normalizeQuery', () => {
 
   it('when q has surrounding blanks, then they are trimmed and relevance is the default', () => {
     expect(normalizeQuery({ q: '  wireless headphones ', limit: 10 })).toEqual({ q: 'wireless headphones', sort: 'relevance', limit: 10 });
+  });
+
+  it('when ids are given, then they are kept once each, in lower case, beside the other filters', () => {
+    const id = randomUUID();
+    expect(normalizeQuery({ ids: [id.toUpperCase(), id, '00000000-0000-4000-8000-00000000000A'], inStock: true, limit: 5 })).toEqual({
+      ids: [id, '00000000-0000-4000-8000-00000000000a'],
+      inStock: true,
+      sort: 'name_asc',
+      limit: 5,
+    });
+  });
+
+  it.each([
+    ['none', []],
+    [`${MAX_IDS + 1}`, Array.from({ length: MAX_IDS + 1 }, () => randomUUID())],
+  ])('when %s ids are given, then it is a ValidationError on query.ids saying how many are allowed', (_n, ids) => {
+    expect(() => normalizeQuery({ ids, limit: 20 })).toThrow(
+      expect.objectContaining({ errors: [{ field: 'query.ids', message: `must name from 1 to ${MAX_IDS} products` }] }),
+    );
+  });
+
+  it('when exactly MAX_IDS ids are given, then the query is accepted', () => {
+    expect(normalizeQuery({ ids: Array.from({ length: MAX_IDS }, () => randomUUID()), limit: 20 }).ids).toHaveLength(MAX_IDS);
+  });
+
+  it("when one id is not a UUID, then it is a ValidationError on query.ids (the store would otherwise fail PostgreSQL's cast)", () => {
+    expect(() => normalizeQuery({ ids: [randomUUID(), "1' OR '1'='1"], limit: 20 })).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'query.ids' })] }),
+    );
   });
 });
 
