@@ -45,6 +45,9 @@ export function createGatewayApp(deps: GatewayDeps): Koa {
     limiter: new RateLimiter(deps.counters, {
       limits: { auth: config.rateLimitAuth, read: config.rateLimitRead, write: config.rateLimitWrite },
       windowSeconds: config.rateLimitWindowSeconds,
+      maxBlock: config.rateLimitLeaseMax,
+      // The guard gives up (and serves unlimited) at this point anyway; a lease slower than that is abandoned.
+      leaseTimeoutMs: config.rateLimitStoreTimeoutMs,
     }),
     verifyToken: createTokenVerifier(jwks.resolve, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
     trustProxy: config.trustProxy,

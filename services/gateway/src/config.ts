@@ -37,6 +37,12 @@ export const settings = {
   rateLimitAuth: limit('RATE_LIMIT_AUTH', 'requests per window and client to register and sign in', 10),
   rateLimitRead: limit('RATE_LIMIT_READ', 'reads per window and client (and per signed-in user)', 300),
   rateLimitWrite: limit('RATE_LIMIT_WRITE', 'writes per window and client (and per signed-in user)', 60),
+  rateLimitLeaseMax: int('RATE_LIMIT_LEASE_MAX', {
+    doc: 'most requests a replica counts ahead in one counter-store write (1: one write per request, nothing leased ahead)',
+    default: 64,
+    min: 1,
+    max: 10_000,
+  }),
   rateLimitStoreTimeoutMs: int('RATE_LIMIT_STORE_TIMEOUT_MS', {
     doc: 'how long a request waits for the counter store before it is served unlimited',
     default: 500,

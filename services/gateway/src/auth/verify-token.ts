@@ -1,10 +1,17 @@
 import { AppError, type Identity } from '@shop/kit';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { isRole } from '../domain/roles';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface TokenRules {
   issuer: string;
   audience: string;
+}
+
+export interface VerifierOptions {
+  /** Tokens that verified, kept until their expiry so that the next request skips the signature check (default 10,000; 0: none). */
+  cacheSize?: number;
+  now?: () => number;
 }
 
 export type TokenVerifier = (token: string) => Promise<Identity>;
@@ -23,22 +30,32 @@ export function unauthorized(detail: string, error?: 'invalid_request' | 'invali
 /**
  * Verifies an access token locally: EdDSA only (so `alg: none` and HMAC-with-the-public-key tricks fail),
  * a key from the users service's JWKS, the issuer, the audience and an expiry. Any failure of the token
- * itself is a 401; failing to get the keys is the DependencyError (503) of the key resolver.
+ * itself is a 401; failing to get the keys is the DependencyError (503) of the key resolver. A token that
+ * verified is answered from memory until its expiry (see VerifiedTokens); one that failed never is.
  */
-export function createTokenVerifier(resolveKey: JWTVerifyGetKey, rules: TokenRules): TokenVerifier {
+export function createTokenVerifier(resolveKey: JWTVerifyGetKey, rules: TokenRules, options: VerifierOptions = {}): TokenVerifier {
+  const now = options.now ?? Date.now;
+  const verified = new VerifiedTokens(options.cacheSize ?? 10_000);
   return async (token) => {
+    const at = now();
+    const known = verified.get(token, Math.floor(at / 1000));
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, resolveKey, {
         algorithms: ['EdDSA'],
         issuer: rules.issuer,
         audience: rules.audience,
         requiredClaims: ['exp', 'sub'],
+        // The cache's clock, so that a token leaves the cache exactly when jose starts refusing it.
+        currentDate: new Date(at),
       });
       // A token without a role is a customer's: the least privilege, never more.
       const role = payload.role ?? 'customer';
       if (typeof payload.sub !== 'string' || !payload.sub || !isRole(role))
         throw unauthorized('The access token has no valid subject or role', 'invalid_token');
-      return { sub: payload.sub, role };
+      const identity = { sub: payload.sub, role };
+      verified.set(token, identity, payload.exp ?? 0);
+      return identity;
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw unauthorized('The access token has expired', 'invalid_token');
       if (e instanceof errors.JOSEError) throw unauthorized('The access token is not valid', 'invalid_token');

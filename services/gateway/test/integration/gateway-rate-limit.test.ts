@@ -7,9 +7,16 @@ import { Stack, createTempDatabase, type TempDatabase } from '@shop/testkit';
 type Json = Record<string, any>;
 
 const READ_LIMIT = 5;
+// Large enough for leases: a replica takes an eighth of what is left ahead (12 of 100) in one write.
+const AUTH_LIMIT = 100;
 // One hour windows: six requests in a row never straddle a window boundary, so the test cannot flake.
 const WINDOW_SECONDS = 3600;
-const env = { RATE_LIMIT_READ: String(READ_LIMIT), RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS), TRUST_PROXY: 'true' };
+const env = {
+  RATE_LIMIT_READ: String(READ_LIMIT),
+  RATE_LIMIT_AUTH: String(AUTH_LIMIT),
+  RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+  TRUST_PROXY: 'true',
+};
 
 /** A client address unique to this run: the Redis is shared with every other run and test. */
 const newClient = () => `it-${randomBytes(6).toString('hex')}`;
@@ -88,6 +95,44 @@ describe('gateway rate limits through real sidecars and Redis', () => {
     );
     expect(results.filter((s) => s === 200)).toHaveLength(READ_LIMIT);
     expect(results.filter((s) => s === 429)).toHaveLength(12 - READ_LIMIT);
+  });
+
+  /** The counter of a key in Redis, read through the sidecar's state API (this window's or the last one's). */
+  const storedCount = async (keyPrefix: string): Promise<number | undefined> => {
+    const windowMs = WINDOW_SECONDS * 1000;
+    const start = Math.floor(Date.now() / windowMs) * windowMs;
+    for (const s of [start, start - windowMs]) {
+      const res = await fetch(`${stack.get('gateway').daprUrl}/v1.0/state/statestore/${keyPrefix}:${s}`);
+      if (res.status === 200) return ((await res.json()) as { count: number }).count;
+    }
+    return undefined;
+  };
+  // Sign-in attempts with an empty body: counted (auth class) by the guard, then refused 400 before any upstream.
+  const signIn = (replica: 'gateway' | 'gateway-b', client: string) =>
+    call(replica, '/api/v1/auth/login', client, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then(
+      (r) => ({ status: r.status, remaining: r.headers.get('ratelimit-remaining') }),
+    );
+
+  it('when a client signs in on one replica under a large limit, then it leases ahead from Redis and Remaining still counts down by one', async () => {
+    const client = newClient();
+    const remaining = [];
+    for (let i = 0; i < 3; i++) remaining.push((await signIn('gateway', client)).remaining);
+    expect(remaining).toEqual([AUTH_LIMIT - 1, AUTH_LIMIT - 2, AUTH_LIMIT - 3].map(String));
+    expect(await storedCount(`ratelimit:auth:client:${client}`)).toBe(Math.floor(AUTH_LIMIT / 8));
+  });
+
+  it('when a burst of one client hits both replicas under a large limit, then never more than the limit, and exactly it once drained', async () => {
+    const client = newClient();
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(i % 2 ? 'gateway' : 'gateway-b', client)));
+    expect(burst.every((r) => r.status === 400 || r.status === 429)).toBe(true);
+    let passed = burst.filter((r) => r.status !== 429).length;
+    expect(passed).toBeLessThanOrEqual(AUTH_LIMIT);
+    // Units leased ahead are not lost while the window lasts: each replica still serves what it holds.
+    for (const replica of ['gateway', 'gateway-b'] as const) {
+      for (let n = 0; n <= AUTH_LIMIT && (await signIn(replica, client)).status !== 429; n++) passed++;
+    }
+    expect(passed).toBe(AUTH_LIMIT);
+    expect(await storedCount(`ratelimit:auth:client:${client}`)).toBe(AUTH_LIMIT);
   });
 
   it('when catalog answers 404 through the sidecars, then the client gets that 404 problem', async () => {

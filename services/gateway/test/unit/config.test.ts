@@ -15,6 +15,8 @@ describe('gateway configuration', () => {
       rateLimitAuth: 10,
       rateLimitRead: 300,
       rateLimitWrite: 60,
+      rateLimitLeaseMax: 64,
+      rateLimitStoreTimeoutMs: 500,
       upstreamTimeoutMs: 5_000,
       jwtIssuer: 'shop-users',
       jwtAudience: 'shop-api',
@@ -33,6 +35,7 @@ describe('gateway configuration', () => {
     ['CORS_ORIGINS', 'shop.example'],
     ['CORS_ORIGINS', 'https://shop.example/path'],
     ['RATE_LIMIT_READ', '0'],
+    ['RATE_LIMIT_LEASE_MAX', '0'],
     ['TRUST_PROXY', 'yes'],
     ['UPSTREAM_TIMEOUT_MS', 'soon'],
   ])('when %s is %s, then start-up stops naming it', (name, value) => {

@@ -1,5 +1,5 @@
 import { AppError, DependencyError } from '@shop/kit';
-import { createLocalJWKSet, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { JwksCache } from '../../src/auth/jwks-cache';
 import { bearerToken, createTokenVerifier } from '../../src/auth/verify-token';
 import { ed25519Key, issueToken, tamper, unsignedToken, type TestKeys } from '../fixtures/tokens';
@@ -164,5 +164,77 @@ describe('JwksCache', () => {
   it('when users answers something that is not a JWKS, then verification fails with 503', async () => {
     const c = cache([async () => '<html>oops</html>']);
     await expect(c.verify(await issueToken(k1))).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe('verified-token cache', () => {
+  let key: TestKeys;
+  beforeAll(async () => {
+    key = await ed25519Key('k1');
+  });
+
+  /** A verifier on a clock of its own (`probe.now`) that counts its key lookups (signature checks). */
+  function counting(options: { cacheSize?: number; failFirst?: boolean } = {}) {
+    const jwks = createLocalJWKSet({ keys: [key.jwk] });
+    const probe = { now: Date.now(), lookups: 0 };
+    const resolve: JWTVerifyGetKey = async (header, token) => {
+      if (++probe.lookups === 1 && options.failFirst) throw new DependencyError('app users', 'down');
+      return jwks(header, token);
+    };
+    const cacheSize = options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize };
+    return { probe, verify: createTokenVerifier(resolve, rules, { now: () => probe.now, ...cacheSize }) };
+  }
+
+  it('when the same token is verified again, then the identity comes from the cache without checking the signature', async () => {
+    const { probe, verify } = counting();
+    const token = await issueToken(key, { sub: 'u-1', role: 'admin' });
+    await expect(verify(token)).resolves.toEqual({ sub: 'u-1', role: 'admin' });
+    await expect(verify(token)).resolves.toEqual({ sub: 'u-1', role: 'admin' });
+    expect(probe.lookups).toBe(1);
+    await expect(verify(tamper(token, { sub: 'u-2' }))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('when a cached token reaches its exp, then it is refused as expired: never served longer', async () => {
+    const { probe, verify } = counting();
+    const token = await issueToken(key, { expiresIn: 60 });
+    const exp = decodeJwt(token).exp!;
+    probe.now = exp * 1000 - 10_000;
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    probe.now = exp * 1000 - 1;
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    expect(probe.lookups).toBe(1);
+    probe.now = exp * 1000;
+    const error = await verify(token).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ status: 401, detail: expect.stringMatching(/expired/) });
+  });
+
+  it('when a token fails verification, then the failure is not cached: it is checked and refused every time', async () => {
+    const { probe, verify } = counting();
+    const token = await issueToken(key, { audience: 'another-api' });
+    await expect(verify(token)).rejects.toMatchObject({ status: 401 });
+    await expect(verify(token)).rejects.toMatchObject({ status: 401 });
+    expect(probe.lookups).toBe(2);
+  });
+
+  it('when the keys could not be had for a token, then the next request verifies it afresh', async () => {
+    const { probe, verify } = counting({ failFirst: true });
+    const token = await issueToken(key);
+    await expect(verify(token)).rejects.toBeInstanceOf(DependencyError);
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    expect(probe.lookups).toBe(2);
+  });
+
+  it('when more tokens verify than the cache holds, then the oldest is dropped and verified again', async () => {
+    const { probe, verify } = counting({ cacheSize: 2 });
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => issueToken(key, { sub })));
+    for (const token of tokens) await verify(token);
+    expect(probe.lookups).toBe(3);
+    await verify(tokens[2]!);
+    expect(probe.lookups).toBe(3);
+    await expect(verify(tokens[0]!)).resolves.toMatchObject({ sub: 'a' });
+    expect(probe.lookups).toBe(4);
   });
 });
