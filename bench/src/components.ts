@@ -1,7 +1,8 @@
-// An experiment, not a profile: a copy of components/redis whose Redis Streams pub/sub has more workers.
-// Each sidecar's pub/sub component delivers with `concurrency` workers (default 10), and the transactional
-// outbox holds one worker for its fixed 1 s delay per message, so the orders sidecar can pass at most
-// `concurrency` outbox messages a second. BENCH_PUBSUB_CONCURRENCY=<n> runs the bench on such a copy.
+// An experiment, not a profile: a copy of components/redis whose Redis Streams pub/sub has another number
+// of workers. Each sidecar's pub/sub component delivers with `concurrency` workers (1000 in
+// components/redis; the component's default is 10), and the transactional outbox holds one worker for its
+// fixed 1 s delay per message, so the orders sidecar can pass at most `concurrency` outbox messages a
+// second. BENCH_PUBSUB_CONCURRENCY=<n> runs the bench on such a copy.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
