@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createApp, createLogger, createMetrics, subscriptionRouter, type EventHandler } from '@shop/kit';
-import { Stack, freePort, loadRunFile, readComponents } from '@shop/testkit';
+import { Stack, freePort, loadRunFile, ordersPubsub, readComponents } from '@shop/testkit';
 
 interface Delivery {
   replica: string;
@@ -78,7 +78,8 @@ afterAll(async () => {
 });
 
 const publish = async (type: string, n: number) => {
-  const res = await fetch(`${stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${type}`, {
+  const via = ordersPubsub(stack.infrastructure.components);
+  const res = await fetch(`${stack.get('orders').daprUrl}/v1.0/publish/${via}/orders?metadata.cloudevent.type=${type}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ n, run }),

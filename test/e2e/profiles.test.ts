@@ -3,7 +3,7 @@
 // publications a sidecar makes on an app's behalf — dead letters and the outbox's internal topic — still
 // go through.
 import { randomUUID } from 'node:crypto';
-import { readDeadLetters } from '@shop/testkit';
+import { ordersPubsub, readDeadLetters } from '@shop/testkit';
 import { CARDS, Shop, type Json } from './support/shop';
 
 let shop: Shop;
@@ -16,8 +16,8 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-const publish = (via: string, topic: string, type: string, data: unknown) =>
-  fetch(`${shop.stack.get(via).daprUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.type=${type}`, {
+const publish = (via: string, topic: string, type: string, data: unknown, pubsub = 'pubsub') =>
+  fetch(`${shop.stack.get(via).daprUrl}/v1.0/publish/${pubsub}/${topic}?metadata.cloudevent.type=${type}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(data),
@@ -38,7 +38,8 @@ describe(`topic ownership on the ${process.env.DAPR_PROFILE ?? 'default'} profil
   it('when an owner publishes an event its subscribers must drop, then their sidecars dead-letter it (publishing to `deadletter` for them)', async () => {
     const marker = randomUUID();
     // Owned by orders, so accepted; fails order.placed.v1's schema, so catalog and orders itself DROP it.
-    const res = await publish('orders', 'orders', 'order.placed.v1', { orderId: marker, invalid: true });
+    const via = ordersPubsub(shop.stack.infrastructure.components);
+    const res = await publish('orders', 'orders', 'order.placed.v1', { orderId: marker, invalid: true }, via);
     expect(res.status).toBe(204);
     const found: Json[] = [];
     const end = Date.now() + 20_000;

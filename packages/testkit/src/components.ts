@@ -70,3 +70,12 @@ export function publishedTopics(c: ComponentDef): string[] {
     .filter(Boolean);
   return [...new Set(topics)];
 }
+
+/**
+ * The pub/sub component `orders` publishes its topic on: the one its order store's outbox names
+ * (`pubsub` in most profiles; RabbitMQ keeps orders' publishes on a component of their own).
+ */
+export function ordersPubsub(components: readonly ComponentDef[]): string {
+  const store = components.find((c) => c.name === 'orderstore');
+  return (store && metadataValue(store, 'outboxPublishPubsub')) ?? 'pubsub';
+}

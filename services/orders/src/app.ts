@@ -14,12 +14,15 @@ import { operationRoutes } from './routes/operations.routes';
 import { orderRoutes } from './routes/orders.routes';
 import { withFunnelMetrics } from './store/funnel-event-store';
 import type { CheckoutDeps } from './use-cases/place-order';
+import { SagaRedrive } from './use-cases/redrive-sagas';
 
 export interface OrdersDeps extends CheckoutDeps {
   metrics: Metrics;
   logger: Logger;
   identityKey: string;
   fulfillmentBinding: string;
+  /** An unfinished order whose last event is older than this has it published again (SagaRedrive). */
+  redriveAfterMs: number;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
   appApiToken?: string | undefined;
@@ -34,7 +37,7 @@ export function createOrdersApp(given: OrdersDeps) {
     metrics: deps.metrics,
     routers: [
       subscriptionRouter(sagaHandlers(deps), deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
-      routerFor([...orderRoutes(deps), ...operationRoutes(deps, deps.fulfillmentBinding)]),
+      routerFor([...orderRoutes(deps), ...operationRoutes(deps, deps.fulfillmentBinding, new SagaRedrive(deps, deps.redriveAfterMs))]),
     ],
     middleware: [identityParser(deps.identityKey)],
     readiness: deps.readiness,

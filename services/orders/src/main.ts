@@ -3,6 +3,7 @@ import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidec
 import { createOrdersApp } from './app';
 import { loadConfig } from './config';
 import { OrdersReadModel1767312000000 } from './store/migrations/1767312000000-read-model';
+import { OrdersUnfinished1796050000000 } from './store/migrations/1796050000000-unfinished-orders';
 import { DaprIdempotencyStore, DaprOrderEventStore } from './store/dapr-event-store';
 import { TypeOrmOrderReadModel } from './store/typeorm-read-model';
 import { DaprCartClient, DaprPaymentMethods } from './store/upstreams';
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
     readSecret(dapr, config.secretStore, config.dbUrlSecret),
     readSecret(dapr, config.secretStore, config.identityKeySecret),
   ]);
-  const db = createPgDataSource({ service: 'orders', url: dbUrl, entities: [], migrations: [OrdersReadModel1767312000000] });
+  const db = createPgDataSource({
+    service: 'orders',
+    url: dbUrl,
+    entities: [],
+    migrations: [OrdersReadModel1767312000000, OrdersUnfinished1796050000000],
+  });
   await db.initialize();
   if (config.migrateOnStart) await migrateWithLock(db, 'orders-migrations');
 
@@ -34,6 +40,7 @@ async function main(): Promise<void> {
     now: () => new Date(),
     identityKey,
     fulfillmentBinding: config.fulfillmentBinding,
+    redriveAfterMs: config.redriveAfterSeconds * 1000,
     readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await db.query('SELECT 1')) }],
     lifecycle,
     appApiToken: config.appApiToken,

@@ -2,15 +2,19 @@ import { AppError, requireIdentity, route } from '@shop/kit';
 import type { SagaDeps } from '../events/saga.handlers';
 import { shipConfirmedOrders } from '../use-cases/fulfillment';
 import { rebuildReadModel } from '../use-cases/rebuild-read-model';
+import type { SagaRedrive } from '../use-cases/redrive-sagas';
 
-/** Routes the platform calls: the fulfillment cron binding, and the read-model rebuild for operators. */
-export function operationRoutes(deps: SagaDeps, bindingName: string) {
+/**
+ * Routes the platform calls: the fulfillment cron binding (ships confirmed orders, and starts stalled
+ * sagas again), and the read-model rebuild for operators.
+ */
+export function operationRoutes(deps: SagaDeps, bindingName: string, redrive: SagaRedrive) {
   return [
     route({
       method: 'POST',
       path: `/${bindingName}`,
-      summary: 'Cron input binding: ship confirmed orders',
-      handle: async () => ({ shipped: await shipConfirmedOrders(deps) }),
+      summary: 'Cron input binding: ship confirmed orders, publish again the last event of stalled sagas',
+      handle: async () => ({ shipped: await shipConfirmedOrders(deps), redriven: await redrive.run() }),
     }),
     route({
       method: 'POST',

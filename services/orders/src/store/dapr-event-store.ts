@@ -29,8 +29,19 @@ export class DaprOrderEventStore implements OrderEventStore {
     return { events: (found.value as StreamDoc).events, etag: found.etag };
   }
 
-  async append(orderId: string, event: OrderEvent, expected: OrderStream | undefined): Promise<void> {
-    const doc: StreamDoc = { orderId, events: [...(expected?.events ?? []), event] };
+  append(orderId: string, event: OrderEvent, expected: OrderStream | undefined): Promise<void> {
+    return this.write(orderId, [...(expected?.events ?? []), event], expected?.etag);
+  }
+
+  republishLast(orderId: string, stream: OrderStream): Promise<void> {
+    if (!stream.etag || stream.events.length === 0) throw new Error(`order ${orderId}: only a stored stream can be republished`);
+    return this.write(orderId, stream.events, stream.etag);
+  }
+
+  /** Saves the stream (over `etag`, or only if absent) and publishes its last event if the write commits. */
+  private async write(orderId: string, events: OrderEvent[], etag: string | undefined): Promise<void> {
+    const doc: StreamDoc = { orderId, events };
+    const event = events[events.length - 1]!;
     // The outbox copies the operation's metadata into the CloudEvent: `traceparent` keeps the trace going
     // across the broker (a header or `cloudevent.traceparent` is not carried over).
     const { traceparent } = propagationHeaders();
@@ -40,7 +51,7 @@ export class DaprOrderEventStore implements OrderEventStore {
         key: key(orderId),
         value: doc,
         // A new stream is created only if absent; an existing one only over the ETag it was read with.
-        ...(expected?.etag ? { etag: expected.etag } : { create: true }),
+        ...(etag ? { etag } : { create: true }),
         // Copied by the outbox into the published CloudEvent.
         metadata: { type: event.type, ...(traceparent ? { traceparent } : {}) },
       },

@@ -11,6 +11,11 @@ export interface OrderEventStore {
   load(orderId: string): Promise<OrderStream | undefined>;
   /** Throws EtagMismatchError when the stream changed since `expected` was loaded. */
   append(orderId: string, event: OrderEvent, expected: OrderStream | undefined): Promise<void>;
+  /**
+   * Publishes the stream's last event again, through the same outbox, without changing the stream (the
+   * write is guarded by its ETag: throws EtagMismatchError when the stream moved on meanwhile).
+   */
+  republishLast(orderId: string, stream: OrderStream): Promise<void>;
 }
 
 export interface IdempotencyRecord {

@@ -26,6 +26,8 @@ export function withFunnelMetrics(events: OrderEventStore, registry: Registry): 
 
   return {
     load: (orderId) => events.load(orderId),
+    // The same event again: the funnel counted it when it was first recorded.
+    republishLast: (orderId, stream) => events.republishLast(orderId, stream),
     async append(orderId, event, expected) {
       await events.append(orderId, event, expected);
       if (event.type === 'order.placed.v1') placed.inc();

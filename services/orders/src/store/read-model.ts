@@ -32,6 +32,11 @@ export interface OrderReadModel {
   list(filter: { customerId?: string; limit: number; cursor?: string }): Promise<OrderPage>;
   /** Orders confirmed and not shipped, oldest first. */
   confirmedIds(limit: number): Promise<string[]>;
+  /**
+   * Orders of the last day not shipped or cancelled here (including those registered and never
+   * projected) whose last change here is older than `before`: the ones whose saga may have stalled.
+   */
+  unfinishedIds(before: Date, limit: number): Promise<string[]>;
   registeredIds(afterId: string | undefined, limit: number): Promise<string[]>;
   clear(): Promise<void>;
 }

@@ -154,6 +154,20 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
     return rows.map((r) => r.id);
   }
 
+  async unfinishedIds(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.ds.query<Array<{ id: string }>>(
+      `SELECT id FROM (
+         SELECT id, updated_at AS at FROM order_view
+          WHERE status NOT IN ('shipped', 'cancelled') AND updated_at < $1 AND updated_at > $1::timestamptz - interval '1 day'
+         UNION ALL
+         SELECT r.order_id, r.registered_at FROM order_registry r LEFT JOIN order_view v ON v.id = r.order_id
+          WHERE v.id IS NULL AND r.registered_at < $1 AND r.registered_at > $1::timestamptz - interval '1 day'
+       ) stalled ORDER BY at LIMIT $2`,
+      [before.toISOString(), limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async registeredIds(afterId: string | undefined, limit: number): Promise<string[]> {
     const rows = await this.ds.query<Array<{ order_id: string }>>(
       `SELECT order_id FROM order_registry WHERE ($1::uuid IS NULL OR order_id > $1::uuid) ORDER BY order_id LIMIT $2`,

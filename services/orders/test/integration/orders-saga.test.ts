@@ -3,6 +3,7 @@
 // publishing their events through a real sidecar, and cart/payments lookups answered by fakes behind
 // real sidecars.
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { signIdentity } from '@shop/kit';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
 import { serveFakes } from './fakes';
@@ -22,7 +23,8 @@ describe('orders saga through real sidecars', () => {
     fakes = await serveFakes(key);
     stack = await Stack.start({
       apps: [
-        { appId: 'orders' },
+        // Stalled sagas are started again after 5 s rather than a minute, so the test can watch it happen.
+        { appId: 'orders', env: { SAGA_REDRIVE_AFTER_SECONDS: '5' } },
         { appId: 'cart', externalAppPort: fakes.cartPort },
         { appId: 'payments', externalAppPort: fakes.paymentsPort },
         // Catalog's answers are published by an app-less catalog sidecar (only catalog may publish `stock`).
@@ -210,5 +212,40 @@ describe('orders saga through real sidecars', () => {
     const after = (await call(`orders/${body.orderId}`, { headers: admin })).body;
     expect(after.timeline).toEqual(before.timeline);
     expect(after.status).toBe('cancelled');
+  });
+
+  it('when the publish of an order event was lost, then the fulfillment cron publishes it again and the saga goes on', async () => {
+    // A real order's stream, copied under a new id with a plain state save: stored, never published — as
+    // when the broker stops before confirming a publish the sidecar then reports done.
+    const { body } = await checkout(customer());
+    await waitFor(body.orderId, 'placed');
+    const daprUrl = stack.get('orders').daprUrl;
+    const stored = (await (await fetch(`${daprUrl}/v1.0/state/orderstore/order-${body.orderId}`)).json()) as { events: any[] };
+    const lostId = randomUUID();
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    const events = stored.events.map((e) => ({ ...e, data: { ...e.data, orderId: lostId, occurredAt: longAgo } }));
+    const saved = await fetch(`${daprUrl}/v1.0/state/orderstore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ key: `order-${lostId}`, value: { orderId: lostId, events } }]),
+    });
+    expect(saved.status).toBe(204);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const projected = async () => (await pg.query('SELECT status FROM order_view WHERE id = $1', [lostId])).rows[0]?.status;
+    try {
+      await pg.query(`INSERT INTO order_registry (order_id, customer_id, registered_at) VALUES ($1, $2, now() - interval '1 minute')`, [
+        lostId,
+        events[0].data.customerId,
+      ]);
+      expect(await projected()).toBeUndefined();
+      // Published again through the outbox, and projected like any order.placed.
+      const end = Date.now() + 20_000;
+      while (!(await projected()) && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+      expect(await projected()).toBe('placed');
+    } finally {
+      await pg.end();
+    }
+    expect(stack.get('orders').app!.log()).toMatch(/saga stalled; its last event is published again/);
   });
 });
