@@ -26,6 +26,10 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * its successor in the same family. A spent token presented again means two parties hold it (a thief
  * and the owner), so the whole family is revoked and both must sign in again.
  */
+/** Expired tokens are kept this long, then deleted by later logins, this many per login. */
+const PURGE_AFTER_MS = 7 * 86_400_000;
+const PURGE_BATCH = 100;
+
 export class RefreshTokens {
   constructor(
     private readonly store: RefreshTokenStore,
@@ -33,10 +37,15 @@ export class RefreshTokens {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** A new family, for a fresh login. */
+  /**
+   * A new family, for a fresh login. Each login also deletes a few tokens that expired over a week ago,
+   * so the table does not grow without end: an expired token is refused anyway, and a week keeps recent
+   * history for whoever looks into a session.
+   */
   async issue(userId: string): Promise<string> {
     const { token, record } = this.mint(userId, randomUUID());
     await this.store.insert(record);
+    await this.store.deleteExpired(new Date(this.now().getTime() - PURGE_AFTER_MS), PURGE_BATCH);
     return token;
   }
 

@@ -11,4 +11,6 @@ export interface RefreshTokenStore {
   rotate(usedId: string, successor: NewRefreshToken, now: Date): Promise<boolean>;
   /** Revokes every token of the family that is not revoked yet. */
   revokeFamily(familyId: string, now: Date): Promise<void>;
+  /** Deletes up to `limit` tokens that expired before `before`, oldest first; returns how many. */
+  deleteExpired(before: Date, limit: number): Promise<number>;
 }

@@ -45,4 +45,14 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
   async revokeFamily(familyId: string, now: Date): Promise<void> {
     await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
   }
+
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    // SKIP LOCKED: two logins purging at once take different rows instead of waiting for each other.
+    const [, affected] = await this.ds.query<[unknown, number]>(
+      `DELETE FROM refresh_token WHERE id IN (
+         SELECT id FROM refresh_token WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return affected;
+  }
 }

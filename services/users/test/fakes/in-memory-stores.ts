@@ -34,6 +34,15 @@ export class InMemoryRefreshTokenStore implements RefreshTokenStore {
   async revokeFamily(familyId: string, now: Date) {
     for (const row of this.rows.values()) if (row.familyId === familyId && row.revokedAt === null) row.revokedAt = now;
   }
+
+  async deleteExpired(before: Date, limit: number) {
+    const expired = [...this.rows.values()]
+      .filter((r) => r.expiresAt < before)
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+      .slice(0, limit);
+    for (const r of expired) this.rows.delete(r.id);
+    return expired.length;
+  }
 }
 
 export class InMemoryFailureCounterStore implements FailureCounterStore {

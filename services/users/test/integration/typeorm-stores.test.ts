@@ -118,4 +118,28 @@ describe('TypeOrmRefreshTokenStore', () => {
       store.rotate(one.id, { tokenHash: hashRefreshToken('two'), familyId, userId: user.id, expiresAt }, new Date()),
     ).resolves.toBe(false);
   });
+
+  it('when expired tokens are purged, then only those expired before the cut-off go, oldest first, at most the limit', async () => {
+    const store = new TypeOrmRefreshTokenStore(ds);
+    const user = (await users.create(newUser()))!;
+    const familyId = randomUUID();
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000);
+    for (const [name, daysAgo] of [
+      ['e30', 30],
+      ['e20', 20],
+      ['e10', 10],
+      ['live', -5],
+    ] as const)
+      await store.insert({ tokenHash: hashRefreshToken(`purge-${familyId}-${name}`), familyId, userId: user.id, expiresAt: at(daysAgo) });
+    const left = async () =>
+      (await ds.query<{ expires_at: Date }[]>('SELECT expires_at FROM refresh_token WHERE family_id = $1', [familyId])).length;
+    // Other tests' rows may be expired too: count only this family's.
+    const cutoff = at(15);
+    await store.deleteExpired(cutoff, 1_000);
+    expect(await left()).toBe(2);
+    expect(await store.findByHash(hashRefreshToken(`purge-${familyId}-e10`))).toBeDefined();
+    expect(await store.findByHash(hashRefreshToken(`purge-${familyId}-live`))).toBeDefined();
+    expect(await store.deleteExpired(at(5), 1)).toBe(1);
+    expect(await left()).toBe(1);
+  });
 });

@@ -96,4 +96,19 @@ describe('RefreshTokens', () => {
     await expect(tokens.rotate(token)).rejects.toThrow(InvalidRefreshTokenError);
     await expect(tokens.revoke(token)).resolves.toBeUndefined();
   });
+
+  it('when someone logs in, then tokens that expired over a week ago are deleted, and younger ones kept', async () => {
+    const { store, tokens, advance } = setUp();
+    const old = await tokens.issue(USER); // expires on day 14
+    advance(10 * DAY);
+    await tokens.issue(USER); // expires on day 24
+    advance(12 * DAY); // day 22: the first expired 8 days ago, the second has 2 days left
+    await tokens.issue(USER);
+    const hashes = [...store.rows.values()].map((r) => r.tokenHash);
+    expect(hashes).toHaveLength(2);
+    expect(hashes).not.toContain(hashRefreshToken(old));
+    advance(5 * DAY); // day 27: the second expired 3 days ago, within the week: kept
+    await tokens.issue(USER);
+    expect(store.rows.size).toBe(3);
+  });
 });
