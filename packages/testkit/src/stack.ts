@@ -101,7 +101,10 @@ export class Stack {
         return stack;
       } catch (e) {
         process.stderr.write(stack.failureReport());
-        const clash = [...stack.apps.values()].some((a) => /address already in use/.test(a.sidecar.log() + (a.app?.log() ?? '')));
+        // daprd says either, depending on which of its servers lost the port.
+        const clash = [...stack.apps.values()].some((a) =>
+          /address already in use|could not listen on any endpoint/.test(a.sidecar.log() + (a.app?.log() ?? '')),
+        );
         await stack.stopProcesses();
         if (!clash || attempt >= 3) {
           await infrastructure.cleanup();
