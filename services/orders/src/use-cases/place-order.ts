@@ -47,10 +47,24 @@ export async function checkout(deps: CheckoutDeps, identity: Identity, key: stri
     });
   }
   const existing = await deps.events.load(record.orderId);
-  if (existing) return { orderId: record.orderId, status: fold(existing.events).status, created: false };
-  await place(deps, identity, record.orderId, body);
+  if (existing) return replayed(record.orderId, existing.events);
+  try {
+    await place(deps, identity, record.orderId, body);
+  } catch (e) {
+    // A request with the same key may have placed the order meanwhile — and emptied the cart this one
+    // then found empty. The order exists: that is the answer to a replay, not the error.
+    const placed = await deps.events.load(record.orderId);
+    if (!placed) throw e;
+    return replayed(record.orderId, placed.events);
+  }
   return { orderId: record.orderId, status: 'placed', created: record === claim };
 }
+
+const replayed = (orderId: string, events: Parameters<typeof fold>[0]): CheckoutResult => ({
+  orderId,
+  status: fold(events).status,
+  created: false,
+});
 
 async function place(deps: CheckoutDeps, identity: Identity, orderId: string, body: CheckoutRequest): Promise<void> {
   const [lines, method] = await Promise.all([deps.cart.lines(identity), deps.paymentMethods.get(identity, body.paymentMethod)]);
@@ -66,13 +80,8 @@ async function place(deps: CheckoutDeps, identity: Identity, orderId: string, bo
   const change = placeOrder(lines, method, body);
   // Registered first: the rebuild of the read model walks this registry; an id without events is skipped.
   await deps.readModel.register(orderId, identity.sub);
-  try {
-    await deps.events.append(orderId, stamp(change, orderId, identity.sub, 1, deps.now()), undefined);
-  } catch (e) {
-    // The same key raced this request to the append: the order exists, which is all a replay needs.
-    if (!(e instanceof EtagMismatchError) || !(await deps.events.load(orderId))) throw e;
-    return;
-  }
+  // Losing the race to the append (EtagMismatchError) to a request with the same key is handled by checkout().
+  await deps.events.append(orderId, stamp(change, orderId, identity.sub, 1, deps.now()), undefined);
   deps.logger.info('order placed', {
     'order.id': orderId,
     'order.lines': change.type === 'order.placed.v1' ? change.data.lines.length : 0,
