@@ -1,14 +1,12 @@
-// The whole shop for the benchmark, started the way test/e2e/support/shop.ts starts it (every app of
-// dapr/run.yaml behind its real sidecar, temporary PostgreSQL databases, a Redis database of its own),
+// The whole shop for the benchmark, started by the testkit's startShop as the end-to-end tests start it,
 // with two differences that matter for figures: apps log at `info` as in dapr/run.yaml (the Stack
 // defaults test apps to `debug`, a log line per step), and NODE_ENV is `production`.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
+import { SHOP_APPS, devSecrets, startShop, type RunningShop, type Stack } from '@shop/testkit';
 import { clientAddress } from './cannon';
 import type { Watched } from './procstat';
 
-export const APPS = ['gateway', 'users', 'catalog', 'cart', 'orders', 'payments'] as const;
 export const ADDRESS = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 const PASSWORD = 'a long enough passphrase';
 
@@ -34,78 +32,40 @@ export interface Reply {
 export class BenchShop {
   private clients = 0;
 
-  private constructor(
-    readonly stack: Stack,
-    private readonly dbs: TempDatabase[],
-    readonly ordersDbUrl: string,
-  ) {}
+  private constructor(private readonly running: RunningShop) {}
 
-  static async start(options: StartOptions = {}): Promise<BenchShop> {
-    // Free ports are picked before the sidecars bind them, seconds later on a busy machine; another run on
-    // the same machine can take one in between (daprd then exits: "address already in use"). Try again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await BenchShop.startOnce(options);
-      } catch (e) {
-        if (attempt >= 3 || !/exited before it was ready/.test(String(e))) throw e;
-        process.stderr.write(`[bench] the shop did not start (${String(e)}); trying again\n`);
-      }
-    }
+  get stack(): Stack {
+    return this.running.stack;
   }
 
-  private static async startOnce(options: StartOptions): Promise<BenchShop> {
+  get ordersDbUrl(): string {
+    return this.running.databaseUrls.orders;
+  }
+
+  static async start(options: StartOptions = {}): Promise<BenchShop> {
     const { resourcesPaths, profile = [], profileDir = '.' } = options;
-    const dbs = await Promise.all(['bench_catalog', 'bench_users', 'bench_orders'].map((n) => createTempDatabase(n)));
-    const [catalog, users, orders] = dbs.map((d) => d.url) as [string, string, string];
     // Nothing is in flight when the bench stops the shop: a short drain, so that every app exits on its own
     // (and a profiled one writes its profile) well before the Stack's SIGKILL after 10 s.
     const base = { LOG_LEVEL: 'info', NODE_ENV: 'production', SHUTDOWN_DRAIN_MS: '1000' };
     const preload = path.join(__dirname, 'cpu-profile.js');
     const profiled = { ...base, NODE_OPTIONS: `--require ${preload}`, BENCH_CPU_PROFILE_DIR: profileDir };
-    const envOf = (app: string) => (profile.includes(app) ? profiled : base);
-    // Limits far above what the benchmark sends: the limiter still reads and writes its counters on every
-    // request (that cost is part of the gateway path), it just never refuses.
+    // Limits far above what the benchmark sends: the limiter still counts every request (that cost is part
+    // of the gateway path), it just never refuses.
     const unlimited = { RATE_LIMIT_AUTH: '1000000000', RATE_LIMIT_READ: '1000000000', RATE_LIMIT_WRITE: '1000000000' };
-    let stack: Stack | undefined;
-    try {
-      stack = await Stack.start({
-        apps: [
-          { appId: 'gateway', env: { ...envOf('gateway'), TRUST_PROXY: 'true', ...unlimited } },
-          ...APPS.slice(1).map((appId) => ({ appId, env: envOf(appId) })),
-          // The app-less ingress sidecar is part of the shop too (idle here: nothing is sent through it).
-          { appId: 'ingress' },
-        ],
-        secrets: { 'catalog-db-url': catalog, 'users-db-url': users, 'orders-db-url': orders },
-        ...(resourcesPaths ? { resourcesPaths } : {}),
-      });
-      const shop = new BenchShop(stack, dbs, orders);
-      await shop.untilTokensVerifiable();
-      return shop;
-    } catch (e) {
-      await stack?.stop();
-      await Promise.all(dbs.map((d) => d.drop()));
-      throw e;
-    }
+    const env = (app: string) => ({
+      ...(profile.includes(app) ? profiled : base),
+      ...(app === 'gateway' ? { TRUST_PROXY: 'true', ...unlimited } : {}),
+    });
+    return new BenchShop(await startShop({ dbPrefix: 'bench', env, ...(resourcesPaths ? { resourcesPaths } : {}) }));
   }
 
-  /** The gateway fetches the signing keys in the background after start-up; until then tokens get 503. */
-  private async untilTokensVerifiable(): Promise<void> {
-    const end = Date.now() + 30_000;
-    const junk = 'eyJhbGciOiJFZERTQSIsImtpZCI6Im5vbmUifQ.e30.c2ln';
-    while ((await this.call('/me', { token: junk })).status !== 401) {
-      if (Date.now() > end) throw new Error('the gateway never got the signing keys from users');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.stack.stop();
-    await Promise.all(this.dbs.map((d) => d.drop()));
+  stop(): Promise<void> {
+    return this.running.stop();
   }
 
   /** Every app and sidecar process, for the CPU and memory figures. */
   processes(): Watched[] {
-    return [...APPS, 'ingress'].flatMap((name) => {
+    return [...SHOP_APPS, 'ingress'].flatMap((name) => {
       const a = this.stack.get(name);
       const out: Watched[] = [{ name: `${name}-daprd`, kind: 'sidecar', pids: [a.sidecar.pid!] }];
       if (a.app) out.unshift({ name, kind: 'app', pids: [a.app.pid!] });

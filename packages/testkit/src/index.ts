@@ -9,3 +9,4 @@ export * from './components';
 export * from './infrastructure';
 export * from './secrets';
 export * from './dead-letters';
+export * from './shop';

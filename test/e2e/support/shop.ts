@@ -1,7 +1,6 @@
-// The whole shop for end-to-end tests: every service of dapr/run.yaml behind its real sidecar (and the
-// app-less ingress sidecar), each PostgreSQL database a temporary one, calls made as a client would.
+// The whole shop for end-to-end tests (started by the testkit's startShop), called as a client would.
 import { randomUUID } from 'node:crypto';
-import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
+import { devSecrets, startShop, type RunningShop, type Stack } from '@shop/testkit';
 
 export type Json = any;
 
@@ -24,58 +23,28 @@ export const ADDRESS = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'L
 export const CARDS = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' };
 
 export class Shop {
-  private constructor(
-    readonly stack: Stack,
-    private readonly dbs: TempDatabase[],
-  ) {}
+  private constructor(private readonly running: RunningShop) {}
+
+  get stack(): Stack {
+    return this.running.stack;
+  }
 
   /** Starts everything. `gatewayEnv` tunes the gateway (e.g. rate limits) for one test file. */
   static async start(gatewayEnv: Record<string, string> = {}): Promise<Shop> {
-    const dbs = await Promise.all(['e2e_catalog', 'e2e_users', 'e2e_orders'].map((n) => createTempDatabase(n)));
-    const [catalog, users, orders] = dbs.map((d) => d.url);
-    try {
-      const stack = await Stack.start({
-        apps: [
-          // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
-          // services/gateway/test/integration against real sidecars.
-          {
-            appId: 'gateway',
-            env: { TRUST_PROXY: 'true', RATE_LIMIT_AUTH: '100000', RATE_LIMIT_READ: '100000', RATE_LIMIT_WRITE: '100000', ...gatewayEnv },
-          },
-          { appId: 'users' },
-          { appId: 'catalog' },
-          { appId: 'cart' },
-          { appId: 'orders' },
-          { appId: 'payments' },
-          { appId: 'ingress' },
-        ],
-        secrets: { 'catalog-db-url': catalog!, 'users-db-url': users!, 'orders-db-url': orders! },
-      });
-      const shop = new Shop(stack, dbs);
-      await shop.untilTokensVerifiable();
-      return shop;
-    } catch (e) {
-      await Promise.all(dbs.map((d) => d.drop()));
-      throw e;
-    }
+    // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
+    // services/gateway/test/integration against real sidecars.
+    const gateway = {
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_AUTH: '100000',
+      RATE_LIMIT_READ: '100000',
+      RATE_LIMIT_WRITE: '100000',
+      ...gatewayEnv,
+    };
+    return new Shop(await startShop({ dbPrefix: 'e2e', env: (app) => (app === 'gateway' ? gateway : {}) }));
   }
 
-  /**
-   * The gateway fetches the token-signing keys from users in the background after start-up; until it
-   * has them a token cannot be checked (503). A malformed token answers 401 only once it can.
-   */
-  private async untilTokensVerifiable(): Promise<void> {
-    const end = Date.now() + 30_000;
-    const junk = 'eyJhbGciOiJFZERTQSIsImtpZCI6Im5vbmUifQ.e30.c2ln';
-    while ((await this.call('/me', { token: junk })).status !== 401) {
-      if (Date.now() > end) throw new Error('the gateway never got the signing keys from users');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.stack.stop();
-    await Promise.all(this.dbs.map((d) => d.drop()));
+  stop(): Promise<void> {
+    return this.running.stop();
   }
 
   url(path: string, via: 'gateway' | 'ingress' = 'gateway'): string {
