@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs a matched Dapr runtime (daprd, placement, scheduler) and the Dapr CLI into ~/.dapr/bin,
+# Installs a matched Dapr runtime (daprd, placement, scheduler, sentry) and the Dapr CLI into ~/.dapr/bin,
 # built from the official Go modules. Idempotent: a matching install is reused in well under a second.
 #
 # Why build from source: the runtime's go.mod carries replace directives, so `go install …@version` is
@@ -16,7 +16,7 @@ BIN="${DAPR_BIN:-$HOME/.dapr/bin}"
 
 log() { printf '[setup-dapr] %s\n' "$*" >&2; }
 
-STAMP="$BIN/.shop-runtime-version"       # written after placement, scheduler and daprd all built
+STAMP="$BIN/.shop-runtime-version"       # written after sentry, placement, scheduler and daprd all built
 CLI_MISSING="$BIN/.shop-cli-unavailable"  # the CLI module could not be fetched; do not retry every run
 
 daprd_version() { [ -x "$BIN/daprd" ] && "$BIN/daprd" --version 2>/dev/null | head -n1 | tr -d '[:space:]' || true; }
@@ -24,9 +24,9 @@ daprd_version() { [ -x "$BIN/daprd" ] && "$BIN/daprd" --version 2>/dev/null | he
 need_runtime=0
 v=$(daprd_version)
 if [ "$v" != "$DAPR_VERSION" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$DAPR_VERSION" ] ||
-  [ ! -x "$BIN/placement" ] || [ ! -x "$BIN/scheduler" ]; then
+  [ ! -x "$BIN/placement" ] || [ ! -x "$BIN/scheduler" ] || [ ! -x "$BIN/sentry" ]; then
   need_runtime=1
-  log "runtime: found daprd '${v:-none}', want $DAPR_VERSION (daprd, placement, scheduler)"
+  log "runtime: found daprd '${v:-none}', want $DAPR_VERSION (daprd, placement, scheduler, sentry)"
 fi
 cli_v=$("$BIN/dapr" --version 2>/dev/null | sed -n 's/^CLI version: *//p' | head -n1 || true)
 need_cli=0
@@ -60,7 +60,7 @@ if [ $need_runtime = 1 ]; then
   ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION \
     -X github.com/dapr/dapr/pkg/buildinfo.gitversion=v$DAPR_VERSION \
     -X github.com/dapr/dapr/pkg/buildinfo.gitcommit=module-v$DAPR_VERSION"
-  for b in placement scheduler daprd; do
+  for b in sentry placement scheduler daprd; do
     log "building $b (tags: allcomponents); the first build takes several minutes"
     build_log=$(mktemp)
     if ! (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -v -tags allcomponents -ldflags "$ldflags" \

@@ -54,7 +54,8 @@ export class BenchShop {
     const unlimited = { RATE_LIMIT_AUTH: '1000000000', RATE_LIMIT_READ: '1000000000', RATE_LIMIT_WRITE: '1000000000' };
     const env = (app: string) => ({
       ...(profile.includes(app) ? profiled : base),
-      ...(app === 'gateway' ? { TRUST_PROXY: 'true', ...unlimited } : {}),
+      // The bench stands as one trusted proxy in front of the gateway port: each connection a client of its own.
+      ...(app === 'gateway' ? { DIRECT_PROXY_HOPS: '1', ...unlimited } : {}),
     });
     return new BenchShop(await startShop({ dbPrefix: 'bench', env, ...(resourcesPaths ? { resourcesPaths } : {}) }));
   }

@@ -18,9 +18,9 @@ export const WARMUP = Number(__ENV.WARMUP_SECONDS ?? 5);
 
 /**
  * Each virtual user a client address of its own. The gateway counts rate limits per client; it reads
- * X-Forwarded-For only with TRUST_PROXY=true, and its default limits are far below a load test's rate,
- * so start the shop with e.g. `TRUST_PROXY=true RATE_LIMIT_AUTH=1000000000 RATE_LIMIT_READ=1000000000
- * RATE_LIMIT_WRITE=1000000000 npm start`.
+ * X-Forwarded-For on its port only behind a trusted proxy (DIRECT_PROXY_HOPS=1 makes k6 that proxy),
+ * and its default limits are far below a load test's rate, so start the shop with e.g. `DIRECT_PROXY_HOPS=1
+ * RATE_LIMIT_AUTH=1000000000 RATE_LIMIT_READ=1000000000 RATE_LIMIT_WRITE=1000000000 npm start`.
  */
 export function clientAddress(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) + 1}`;

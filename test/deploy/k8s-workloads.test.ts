@@ -1,5 +1,5 @@
-// Each service's workload in both overlays: the Dapr sidecar annotations, probes on /healthz and
-// /readyz, requests and limits, a locked-down container (non-root, read-only root, no capabilities, a
+// Each service's workload in both overlays: the Dapr sidecar annotations, probes on /healthz (app port)
+// and /readyz (operations port), requests and limits, a locked-down container (non-root, read-only root, no capabilities, a
 // writable /tmp), and the Service, HPA and PDB that belong to it. Then what the overlays change (images,
 // replicas, sampling) and how Prometheus finds the two metrics endpoints of every pod.
 import { execFileSync } from 'node:child_process';
@@ -50,13 +50,29 @@ describe.each(Object.keys(overlays))('the %s overlay', (name) => {
     },
   );
 
+  it.each(services)(
+    'when the %s pod is read, then app and sidecar each require the other’s token, and its sidecar token is its own',
+    (svc) => {
+      const d = find(objs, 'Deployment', svc);
+      const a = d.spec.template.metadata.annotations as Record<string, string>;
+      const env = d.spec.template.spec.containers[0].env as Array<{
+        name: string;
+        valueFrom?: { secretKeyRef: { name: string; key: string } };
+      }>;
+      const ref = (name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+      expect(ref('DAPR_API_TOKEN')).toEqual({ name: a['dapr.io/api-token-secret'], key: 'token' });
+      expect(ref('APP_API_TOKEN')).toEqual({ name: a['dapr.io/app-token-secret'], key: 'token' });
+      expect(a['dapr.io/api-token-secret']).toBe(`${svc}-dapr-api-token`);
+    },
+  );
+
   it.each(services)('when the %s container is read, then it is probed, bounded and locked down, with only /tmp writable', (svc) => {
     const pod = find(objs, 'Deployment', svc).spec.template.spec;
     const c = pod.containers[0];
     expect([c.startupProbe.httpGet, c.livenessProbe.httpGet, c.readinessProbe.httpGet]).toEqual([
       { path: '/healthz', port: 'http' },
       { path: '/healthz', port: 'http' },
-      { path: '/readyz', port: 'http' },
+      { path: '/readyz', port: 'ops' },
     ]);
     for (const r of ['cpu', 'memory']) expect(quantity(c.resources.requests[r])).toBeLessThanOrEqual(quantity(c.resources.limits[r]));
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -133,12 +149,12 @@ describe('how Prometheus finds each pod', () => {
   const keep = (job: string) =>
     prometheus.scrape_configs.find((j) => j.job_name === job)!.relabel_configs.find((r) => r.action === 'keep')!.regex;
 
-  it('when the app job keeps targets, then by the container port name every Deployment gives its app port', () => {
-    expect(keep('shop-apps')).toBe('shop;http');
+  it('when the app job keeps targets, then by the container port name every Deployment gives its operations port, not its app port', () => {
+    expect(keep('shop-apps')).toBe('shop;ops');
     for (const svc of services)
       expect(
         find(overlays.production, 'Deployment', svc).spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name),
-      ).toEqual(['http']);
+      ).toEqual(['http', 'ops']);
   });
 
   it("when the sidecar job keeps targets, then by the port name Dapr's injector gives the sidecar's metrics port", () => {

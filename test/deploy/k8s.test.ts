@@ -155,8 +155,17 @@ describe('k8s manifests against the code and dapr/run.yaml', () => {
         const a = d.spec.template.metadata.annotations as Record<string, string>;
         expect([a['dapr.io/enabled'], a['dapr.io/app-id'], a['dapr.io/app-port']]).toEqual(['true', app.appID, String(app.appPort)]);
         const container = d.spec.template.spec.containers[0];
-        expect(container.ports).toEqual([{ name: 'http', containerPort: app.appPort }]);
-        expect(container.env).toEqual(expect.arrayContaining([{ name: 'APP_PORT', value: String(app.appPort) }]));
+        // The operations listener (/readyz, /metrics) on the run file's OPS_PORT, beside the app port.
+        expect(container.ports).toEqual([
+          { name: 'http', containerPort: app.appPort },
+          { name: 'ops', containerPort: Number(app.env?.OPS_PORT) },
+        ]);
+        expect(container.env).toEqual(
+          expect.arrayContaining([
+            { name: 'APP_PORT', value: String(app.appPort) },
+            { name: 'OPS_PORT', value: app.env?.OPS_PORT },
+          ]),
+        );
         // What the run file gives this app (migrations on start) it gets in the cluster too.
         for (const [k, v] of Object.entries(app.env ?? {}).filter(([k]) => k.endsWith('_MIGRATE_ON_START')))
           expect(container.env).toEqual(expect.arrayContaining([{ name: k, value: v }]));

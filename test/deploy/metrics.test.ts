@@ -1,8 +1,8 @@
 // The metrics the dashboards and alerts are built on, from the real thing: the whole shop behind real
-// sidecars serves a confirmed and a declined checkout, then every app's /metrics and every sidecar's
-// metrics port is scraped. Every metric a dashboard query or an alerting rule names must be among them
-// (a renamed Dapr metric would otherwise leave a panel empty and an alert silent), and the checkout
-// funnel counters of orders must count what happened.
+// sidecars serves a confirmed and a declined checkout, then every app's /metrics (on its operations port)
+// and every sidecar's metrics port is scraped. Every metric a dashboard query or an alerting rule names
+// must be among them (a renamed Dapr metric would otherwise leave a panel empty and an alert silent), and
+// the checkout funnel counters of orders must count what happened.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -103,7 +103,7 @@ beforeAll(async () => {
   ordersDropsBefore = ordersTopicDrops(await scrape(sidecarUrl('orders')));
   const bad = await fetch(`${shop.stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=order.placed.v1`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...shop.stack.daprHeaders('orders') },
     body: JSON.stringify({ orderId: 'not-a-uuid' }),
   });
   if (bad.status !== 204) throw new Error(`publish: ${bad.status} ${await bad.text()}`);
@@ -113,7 +113,7 @@ beforeAll(async () => {
 
   for (const a of apps) {
     scraped.set(`${a.appID} sidecar`, await scrape(sidecarUrl(a.appID)));
-    if (a.command) scraped.set(`${a.appID} app`, await scrape(`${shop.stack.get(a.appID).appUrl}/metrics`));
+    if (a.command) scraped.set(`${a.appID} app`, await scrape(`${shop.stack.get(a.appID).opsUrl}/metrics`));
   }
 }, 180_000);
 afterAll(async () => {

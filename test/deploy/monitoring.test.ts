@@ -62,8 +62,7 @@ describe('alerting rules', () => {
 });
 
 describe('Prometheus configurations', () => {
-  it('when the local configuration is checked, then it is valid and scrapes exactly the app and sidecar ports of dapr/run.yaml', () => {
-    expect(promtool('check', 'config', 'prometheus.local.yml')).toMatch(/SUCCESS/);
+  it('when the local configuration is checked, then it is valid and scrapes exactly the operations and sidecar ports of dapr/run.yaml', () => {
     const config = parse(fs.readFileSync(path.join(dir, 'prometheus.local.yml'), 'utf8')) as {
       scrape_configs: Array<{
         job_name: string;
@@ -77,13 +76,11 @@ describe('Prometheus configurations', () => {
         .static_configs.flatMap((s) => s.targets.map((t) => `${s.labels.app}=${t}`))
         .sort();
     const run = loadRunFile('');
-    expect(targets('shop-apps')).toEqual(
-      run.apps
-        .filter((a) => a.command)
-        .map((a) => `${a.appID}=127.0.0.1:${a.appPort}`)
-        .sort(),
-    );
+    // An app's /metrics is on its operations listener (OPS_PORT), never on its app port.
+    const apps = run.apps.filter((a) => a.command);
+    expect(targets('shop-apps')).toEqual(apps.map((a) => `${a.appID}=127.0.0.1:${a.env?.OPS_PORT}`).sort());
     expect(targets('dapr-sidecars')).toEqual(run.apps.map((a) => `${a.appID}=127.0.0.1:${a.metricsPort}`).sort());
+    expect(promtool('check', 'config', 'prometheus.local.yml')).toMatch(/SUCCESS/);
   });
 
   it('when the cluster configuration is checked, then it is valid and discovers the pods of the shop and its ingress', () => {

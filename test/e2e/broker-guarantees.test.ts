@@ -81,7 +81,7 @@ const publish = async (type: string, n: number) => {
   const via = ordersPubsub(stack.infrastructure.components);
   const res = await fetch(`${stack.get('orders').daprUrl}/v1.0/publish/${via}/orders?metadata.cloudevent.type=${type}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders') },
     body: JSON.stringify({ n, run }),
   });
   expect(res.status).toBe(204);

@@ -112,7 +112,7 @@ describe('checkout', () => {
     // Replay what catalog published for this order, as an at-least-once broker may.
     const res = await fetch(`${shop.stack.get('catalog').daprUrl}/v1.0/publish/pubsub/stock?metadata.cloudevent.type=stock.reserved.v1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...shop.stack.daprHeaders('catalog') },
       body: JSON.stringify({
         orderId: placed.body.orderId,
         lines: [{ productId: product.id, quantity: 1 }],

@@ -19,7 +19,7 @@ afterAll(async () => {
 const publish = (via: string, topic: string, type: string, data: unknown, pubsub = 'pubsub') =>
   fetch(`${shop.stack.get(via).daprUrl}/v1.0/publish/${pubsub}/${topic}?metadata.cloudevent.type=${type}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...shop.stack.daprHeaders(via) },
     body: JSON.stringify(data),
   });
 

@@ -25,11 +25,26 @@ describe('dapr/run.yaml', () => {
 
   it('when ports are compared, then no two apps or sidecars share one, and none is a placement or scheduler default', () => {
     const ports = run.apps.flatMap((a) =>
-      [a.appPort, a.daprHTTPPort, a.daprGRPCPort, a.daprInternalGRPCPort, a.metricsPort].filter((p) => p !== undefined),
+      [a.appPort, a.daprHTTPPort, a.daprGRPCPort, a.daprInternalGRPCPort, a.metricsPort, a.env?.OPS_PORT && Number(a.env.OPS_PORT)].filter(
+        (p) => p !== undefined,
+      ),
     );
     expect(new Set(ports).size).toBe(ports.length);
     expect(ports).not.toEqual(expect.arrayContaining([50005]));
     expect(ports).not.toEqual(expect.arrayContaining([50006]));
+  });
+
+  it('when an app is started, then it gets an operations port (OPS_PORT) of its own, outside the ephemeral range', () => {
+    for (const app of run.apps.filter((a) => a.command)) {
+      const ops = Number(app.env?.OPS_PORT);
+      // 32768-60999 here: any outgoing connection may hold such a port when the app starts.
+      expect({ app: app.appID, ops, outsideEphemeral: ops < 32768 || ops > 60999 }).toEqual({
+        app: app.appID,
+        ops: expect.any(Number),
+        outsideEphemeral: true,
+      });
+      expect(Number.isInteger(ops) && ops > 0).toBe(true);
+    }
   });
 
   it('when its resources and config are resolved, then they exist and name resolution is SQLite, never mDNS', () => {

@@ -34,12 +34,17 @@ export function readPaths(shop: BenchShop, productId: string): ReadPath[] {
       url: `${catalog.appUrl}/products/${productId}`,
       headers: { 'dapr-api-token': catalog.appApiToken },
     },
-    { key: 'sidecar', title: 'through one sidecar', url: shop.stack.invokeUrl('catalog', 'catalog', `products/${productId}`), headers: {} },
+    {
+      key: 'sidecar',
+      title: 'through one sidecar',
+      url: shop.stack.invokeUrl('catalog', 'catalog', `products/${productId}`),
+      headers: shop.stack.daprHeaders('catalog'),
+    },
     {
       key: 'two-sidecars',
       title: 'through two sidecars',
       url: shop.stack.invokeUrl('gateway', 'catalog', `products/${productId}`),
-      headers: {},
+      headers: shop.stack.daprHeaders('gateway'),
     },
     { key: 'gateway', title: 'through the gateway', url: shop.gatewayUrl(`/products/${productId}`), headers: {} },
   ];

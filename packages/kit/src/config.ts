@@ -88,6 +88,10 @@ export const oneOf = <T extends string>(env: string, values: readonly T[], opts:
 export const commonSettings = {
   port: port('APP_PORT', { doc: 'port the app listens on (the sidecar calls it there)', default: 3000 }),
   host: str('APP_HOST', { doc: 'address the app binds', default: '127.0.0.1' }),
+  opsPort: port('OPS_PORT', {
+    doc: 'port of the operations listener (/readyz, /metrics, /healthz) on APP_HOST; the app port serves only /healthz of them',
+    default: 9300,
+  }),
   daprHost: str('DAPR_HOST', { doc: 'address of the Dapr sidecar', default: '127.0.0.1' }),
   daprHttpPort: port('DAPR_HTTP_PORT', { doc: "the sidecar's HTTP API port", default: 3500 }),
   daprApiToken: optional('DAPR_API_TOKEN', 'token the sidecar requires of its app (dapr-api-token)'),

@@ -17,8 +17,26 @@ export interface ProblemInit {
   /** Whether `detail` may be shown to a client. Titles are always public. */
   expose?: boolean;
   errors?: FieldProblem[];
+  /** How many field problems there were in all, when `errors` lists only the first of them. */
+  errorCount?: number;
   headers?: Record<string, string>;
   cause?: unknown;
+}
+
+// Bounds on what one error puts in an answer and in a log line, whatever the client sent: a body of
+// 20,000 bad addresses yields the first problems and a count, not megabytes.
+/** Field problems listed in one answer; the rest are counted in `errorsOmitted`. */
+export const MAX_LISTED_PROBLEMS = 20;
+/** Longest field name or message of one problem (an unknown key is the client's text). */
+export const MAX_PROBLEM_TEXT = 200;
+/** Longest `detail`. */
+export const MAX_DETAIL = 1000;
+
+/** The text, cut to at most `max` characters (an ellipsis marks the cut, never inside a surrogate pair). */
+export function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 export class AppError extends Error {
@@ -28,6 +46,8 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   readonly expose: boolean;
   readonly errors: FieldProblem[] | undefined;
+  /** Field problems found but not listed in `errors` (0 when all are). */
+  readonly errorsOmitted: number;
   readonly headers: Record<string, string>;
 
   constructor(init: ProblemInit) {
@@ -36,16 +56,38 @@ export class AppError extends Error {
     this.status = init.status;
     this.code = init.code;
     this.title = init.title;
-    this.detail = init.detail;
+    this.detail = init.detail === undefined ? undefined : bounded(init.detail, MAX_DETAIL);
     this.expose = init.expose ?? init.status < 500;
-    this.errors = init.errors;
+    this.errors = init.errors?.slice(0, MAX_LISTED_PROBLEMS).map((p) => ({
+      field: bounded(p.field, MAX_PROBLEM_TEXT),
+      message: bounded(p.message, MAX_PROBLEM_TEXT),
+    }));
+    this.errorsOmitted = Math.max(0, (init.errorCount ?? init.errors?.length ?? 0) - (this.errors?.length ?? 0));
     this.headers = init.headers ?? {};
   }
 }
 
 export class ValidationError extends AppError {
-  constructor(errors: FieldProblem[], detail = describeFields(errors)) {
-    super({ status: 400, code: 'validation-failed', title: 'The request is not valid', detail, errors });
+  /** `errors` may be the first of `options.total` problems; `options.code` a more exact slug than validation-failed. */
+  constructor(errors: FieldProblem[], detail?: string, options: { total?: number; code?: string } = {}) {
+    const total = options.total ?? errors.length;
+    super({
+      status: 400,
+      code: options.code ?? 'validation-failed',
+      title: 'The request is not valid',
+      detail: detail ?? describeFields(errors, total),
+      errors,
+      errorCount: total,
+    });
+  }
+}
+
+/** A page cursor the service did not make (tampered, forged, or from another query): 400 invalid-cursor. */
+export class InvalidCursorError extends ValidationError {
+  constructor(field = 'query.cursor') {
+    super([{ field, message: 'is not a valid cursor' }], 'Pass the nextCursor of a previous page exactly as it was given', {
+      code: 'invalid-cursor',
+    });
   }
 }
 
@@ -94,6 +136,8 @@ export class EtagMismatchError extends AppError {
   }
 }
 
-function describeFields(errors: FieldProblem[]): string {
-  return errors.map((e) => `${e.field} ${e.message}`).join('; ');
+/** The first few problems in words, and how many more there are. */
+function describeFields(errors: FieldProblem[], total: number): string {
+  const shown = errors.slice(0, 5).map((e) => `${bounded(e.field, MAX_PROBLEM_TEXT)} ${bounded(e.message, MAX_PROBLEM_TEXT)}`);
+  return total > shown.length ? `${shown.join('; ')}; and ${total - shown.length} more` : shown.join('; ');
 }

@@ -8,5 +8,7 @@ export * from './stack';
 export * from './components';
 export * from './infrastructure';
 export * from './secrets';
+export * from './dev-secrets';
 export * from './dead-letters';
 export * from './shop';
+export * from './sentry';

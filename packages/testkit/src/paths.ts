@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generateDevSecrets } from './dev-secrets';
 
 /** The repository root: the nearest ancestor with the workspace package.json. */
 export const repoRoot = (() => {
@@ -13,10 +14,20 @@ export const repoRoot = (() => {
   return dir;
 })();
 
-/** The development secrets every local run starts from. */
+let generated: Record<string, string> | undefined;
+
+/**
+ * The development secrets of this test process: fresh keys and admin password, generated at the first
+ * call and the same for every later one (a Stack's sidecars read them, and the test signs and signs in
+ * with them). Never the developer's dapr/secrets.dev.json: that one is `npm start`'s (ensureDevSecrets).
+ */
 export function devSecrets(): Record<string, string> {
-  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'dapr', 'secrets.dev.json'), 'utf8')) as Record<string, string>;
+  generated ??= generateDevSecrets();
+  return { ...generated };
 }
+
+/** The dev secrets file of `npm start` and `dapr run -f dapr/run.yaml`, generated on first use (git-ignored). */
+export const devSecretsFile = () => path.join(repoRoot, 'dapr', 'secrets.dev.json');
 
 /** Where daprd comes from: DAPR_BIN, else ~/.dapr/bin (what scripts/setup-dapr.sh installs). */
 export function daprdPath(): string {

@@ -2,15 +2,21 @@ import type { LoggedProcess } from './process';
 
 /**
  * Waits until every URL answers 2xx, failing fast when one of the watched processes exits and
- * failing with the URL that never answered when the deadline passes.
+ * failing with the URL that never answered when the deadline passes. `headers` go with every probe (the
+ * sidecar's Dapr API token: its invocation API refuses callers without it).
  */
-export async function waitForUrls(urls: string[], watched: LoggedProcess[], timeoutMs: number): Promise<void> {
+export async function waitForUrls(
+  urls: string[],
+  watched: LoggedProcess[],
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const url of urls) {
     for (;;) {
       const dead = watched.find((p) => !p.running);
       if (dead) throw new Error(`${dead.name} exited before it was ready (log: ${dead.logFile})`);
-      const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      const ok = await fetch(url, { headers, signal: AbortSignal.timeout(1_000) }).then(
         (r) => r.ok,
         () => false,
       );
@@ -21,15 +27,15 @@ export async function waitForUrls(urls: string[], watched: LoggedProcess[], time
   }
 }
 
-/** The probes that say an app and its sidecar are both up. */
-export function readinessUrls(daprUrl: string, appUrl: string | undefined, appId?: string): string[] {
+/** The probes that say an app and its sidecar are both up (`opsUrl`: the app's operations listener, OPS_PORT). */
+export function readinessUrls(daprUrl: string, opsUrl: string | undefined, appId?: string): string[] {
   // /v1.0/healthz answers 204 once daprd has loaded its components and reached the app; the app's own
-  // /readyz checks its sidecar and its database. With app health checks on, the sidecar still refuses to
-  // invoke its app (ERR_DIRECT_INVOKE) until its own first probe passes: asking it to invoke the app's
-  // /healthz waits for exactly that.
+  // /readyz (on its operations port, never its app port) checks its sidecar and its database. With app
+  // health checks on, the sidecar still refuses to invoke its app (ERR_DIRECT_INVOKE) until its own first
+  // probe passes: asking it to invoke the app's /healthz waits for exactly that.
   return [
     `${daprUrl}/v1.0/healthz`,
-    ...(appUrl ? [`${appUrl}/readyz`] : []),
-    ...(appUrl && appId ? [`${daprUrl}/v1.0/invoke/${appId}/method/healthz`] : []),
+    ...(opsUrl ? [`${opsUrl}/readyz`] : []),
+    ...(opsUrl && appId ? [`${daprUrl}/v1.0/invoke/${appId}/method/healthz`] : []),
   ];
 }

@@ -40,7 +40,8 @@ const isProfileFolder = (p: string) =>
   path.basename(path.dirname(p)) === 'components' && path.basename(p) !== 'common' && !path.basename(p).startsWith('secrets-');
 
 /**
- * Reads the run file with every path made absolute (they are relative to the file). With a profile,
+ * Reads the run file with every path made absolute (common ones relative to the file, an app's own to its
+ * appDirPath). With a profile,
  * the profile folder in resourcesPaths (any components/<x> but components/common and secrets-<x>) is
  * swapped for components/<profile>: that is how DAPR_PROFILE switches infrastructure without editing the file.
  */
@@ -56,11 +57,12 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
   return {
     ...raw,
     common: { ...raw.common, resourcesPaths, configFilePath: abs(raw.common.configFilePath) },
-    apps: raw.apps.map((a) => ({
-      ...a,
-      appDirPath: abs(a.appDirPath),
-      ...(a.configFilePath ? { configFilePath: abs(a.configFilePath) } : {}),
-    })),
+    // An app's own paths are relative to its appDirPath, as the Dapr CLI resolves them
+    // (pkg/runfileconfig: validateRunConfig), not to the run file.
+    apps: raw.apps.map((a) => {
+      const appDirPath = abs(a.appDirPath);
+      return { ...a, appDirPath, ...(a.configFilePath ? { configFilePath: path.resolve(appDirPath, a.configFilePath) } : {}) };
+    }),
   };
 }
 
@@ -76,6 +78,8 @@ export interface Ports {
   grpc: number;
   internal: number;
   metrics: number;
+  /** The app's operations listener (OPS_PORT: /readyz, /metrics), never its app port. */
+  ops: number;
 }
 
 /** daprd's command line for one app, everything bound to loopback, no placement or scheduler. */

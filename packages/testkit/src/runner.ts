@@ -1,15 +1,19 @@
 // `npm start`: runs dapr/run.yaml without the Dapr CLI — each app with its daprd sidecar, every port on
 // loopback — waits until all are ready, prints where to call them, and on Ctrl-C stops everything.
-// `--prepare-only`: only make the profile's infrastructure ready (streams, databases), for `dapr run -f`.
+// `--prepare-only`: only make the dev secrets and the profile's infrastructure ready (streams, databases),
+// for `dapr run -f` or `tye run`.
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { LoggedProcess } from './process';
-import { daprdPath, devSecrets, repoRoot } from './paths';
+import { daprdPath, devSecretsFile, repoRoot } from './paths';
 import { appEnv, daprdArgs, loadRunFile, profileOf, type Ports } from './run-file';
 import { readinessUrls, waitForUrls } from './ready';
 import { ensureDevDatabases } from './dev-databases';
+import { ensureDevSecrets } from './dev-secrets';
 import { provisionInfrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
+import { sentryPathBeside, startSentry } from './sentry';
 
 const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
 
@@ -17,7 +21,10 @@ async function main(): Promise<void> {
   const run = loadRunFile(process.env.DAPR_PROFILE);
   const logDir = path.join(repoRoot, '.run', 'logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const created = await ensureDevDatabases(path.join(repoRoot, 'dapr', 'secrets.dev.json'));
+  // Dev secrets are never committed: the first start generates them (a git-ignored file), later ones reuse it.
+  const dev = ensureDevSecrets(devSecretsFile());
+  if (dev.created) say(`generated dev secrets (keys, admin password) in ${path.relative(repoRoot, devSecretsFile())}`);
+  const created = await ensureDevDatabases(devSecretsFile());
   if (created.length) say(`created databases: ${created.join(', ')}`);
   // The second switch (DAPR_SECRETS) and what the profile's components need before any sidecar starts:
   // JetStream streams, databases, the dead-letter queue; values come from dapr/run.yaml's env (or the
@@ -31,9 +38,13 @@ async function main(): Promise<void> {
     say(`infrastructure ready for profile ${profileOf(run)}`);
     return;
   }
-  const sidecarEnv: Record<string, string> = { ...run.common.env, ...infra.env, ...secretsFromEnvironment(resourcesPaths) };
+  const sidecarEnv: Record<string, string> = { ...run.common.env, ...infra.env, ...secretsFromEnvironment(resourcesPaths, dev.secrets) };
 
-  const procs: LoggedProcess[] = [];
+  // The certificate authority of this machine's local shop (.run/sentry keeps its root across starts):
+  // every sidecar proves its app id with a certificate from it, and each app's access-control policy
+  // (dapr/config/<app>.yaml) decides on that id.
+  const sentry = await startSentry({ dir: path.join(repoRoot, '.run', 'sentry'), sentryPath: sentryPathBeside(daprdPath()) });
+  const procs: LoggedProcess[] = [sentry.process];
   const started = run.apps.map((app) => {
     const ports: Ports = {
       app: app.appPort!,
@@ -41,13 +52,20 @@ async function main(): Promise<void> {
       grpc: app.daprGRPCPort!,
       internal: app.daprInternalGRPCPort!,
       metrics: app.metricsPort!,
+      // The app's /readyz and /metrics: the OPS_PORT the run file gives it.
+      ops: Number(app.env?.OPS_PORT),
     };
+    // Fresh tokens each start: the sidecar refuses callers of its API without its app's token (but the
+    // app-less ingress, whose callers are the public), and the app refuses callers without its sidecar's.
+    const tokens = app.command?.length
+      ? { DAPR_API_TOKEN: randomBytes(16).toString('hex'), APP_API_TOKEN: randomBytes(16).toString('hex') }
+      : {};
     const sidecar = new LoggedProcess(
       `${app.appID}-daprd`,
       daprdPath(),
-      daprdArgs(run, app, ports, Boolean(app.command)),
+      [...daprdArgs(run, app, ports, Boolean(app.command)), ...sentry.sidecarArgs()],
       path.join(logDir, `${app.appID}.daprd.log`),
-      { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, DAPR_HOST_IP: '127.0.0.1' } },
+      { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, ...tokens, ...sentry.sidecarEnv(app.appID), DAPR_HOST_IP: '127.0.0.1' } },
     );
     procs.push(sidecar);
     let proc: LoggedProcess | undefined;
@@ -55,12 +73,12 @@ async function main(): Promise<void> {
       const [cmd, ...args] = app.command;
       proc = new LoggedProcess(app.appID, cmd === 'node' ? process.execPath : cmd!, args, path.join(logDir, `${app.appID}.app.log`), {
         cwd: app.appDirPath,
-        env: { ...process.env, ...appEnv(run, app, ports) },
+        env: { ...process.env, ...appEnv(run, app, ports), ...tokens },
         echo: true,
       });
       procs.push(proc);
     }
-    return { app, ports, sidecar, proc };
+    return { app, ports, sidecar, proc, tokens };
   });
 
   let stopping = false;
@@ -70,6 +88,7 @@ async function main(): Promise<void> {
     say('stopping…');
     await Promise.all(started.flatMap((s) => (s.proc ? [s.proc.stop()] : [])));
     await Promise.all(started.map((s) => s.sidecar.stop()));
+    await sentry.stop();
     say('stopped');
     process.exit(code);
   };
@@ -80,9 +99,10 @@ async function main(): Promise<void> {
     await Promise.all(
       started.map((s) =>
         waitForUrls(
-          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.app}` : undefined, s.app.appID),
+          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.ops}` : undefined, s.app.appID),
           [s.sidecar, ...(s.proc ? [s.proc] : [])],
           180_000,
+          s.tokens.DAPR_API_TOKEN ? { 'dapr-api-token': s.tokens.DAPR_API_TOKEN } : {},
         ),
       ),
     );
@@ -98,7 +118,8 @@ async function main(): Promise<void> {
   );
   for (const s of started) {
     const app = s.proc ? `app http://127.0.0.1:${s.ports.app}` : '(no app: sidecar only)';
-    say(`  ${s.app.appID.padEnd(10)} ${app.padEnd(28)} sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}`);
+    const ops = s.proc ? `   app /readyz, /metrics :${s.ports.ops}` : '';
+    say(`  ${s.app.appID.padEnd(10)} ${app.padEnd(28)} sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}${ops}`);
   }
   const gateway = started.find((s) => s.app.appID === 'gateway');
   const ingress = started.find((s) => s.app.appID === 'ingress');
@@ -119,10 +140,10 @@ async function main(): Promise<void> {
  * With the environment-variable secret store, the sidecars read `<prefix><name>`: what the shell does not
  * set is taken from the development secrets file, so `DAPR_SECRETS=env npm start` runs as it is.
  */
-function secretsFromEnvironment(resourcesPaths: string[]): Record<string, string> {
+function secretsFromEnvironment(resourcesPaths: string[], devSecrets: Record<string, string>): Record<string, string> {
   const store = secretStoreOf(resourcesPaths);
   if (store?.type !== 'secretstores.local.env') return {};
-  const fromFile = secretsAsEnv(store.prefix, devSecrets());
+  const fromFile = secretsAsEnv(store.prefix, devSecrets);
   const missing = Object.keys(fromFile).filter((k) => process.env[k] === undefined);
   if (missing.length) say(`secrets from the environment; not set there, so taken from dapr/secrets.dev.json: ${missing.join(', ')}`);
   return Object.fromEntries(missing.map((k) => [k, fromFile[k]!]));

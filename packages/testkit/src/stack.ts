@@ -8,6 +8,7 @@ import { freePorts } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
 import { provisionInfrastructure, type Infrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
+import { sentryPathBeside, startSentry, type RunningSentry } from './sentry';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -40,14 +41,20 @@ export interface RunningApp {
   appId: string;
   ports: Ports;
   appApiToken: string;
+  /** The token the sidecar requires of every caller of its API (DAPR_API_TOKEN); none for a public sidecar. */
+  daprApiToken?: string;
   def?: RunFileApp;
   appUrl: string;
+  /** The app's operations listener (/readyz, /metrics): its OPS_PORT. */
+  opsUrl: string;
   daprUrl: string;
   sidecar: LoggedProcess;
   app?: LoggedProcess;
 }
 
 const READY_TIMEOUT_MS = 60_000;
+
+const tokenHeader = (a: RunningApp): Record<string, string> => (a.daprApiToken ? { 'dapr-api-token': a.daprApiToken } : {});
 
 /**
  * Real daprd sidecars and real service processes on free loopback ports, with the repository's own
@@ -56,6 +63,8 @@ const READY_TIMEOUT_MS = 60_000;
  */
 export class Stack {
   private readonly sidecarStarters = new Map<string, () => LoggedProcess>();
+  /** This run's certificate authority: every sidecar gets its mTLS certificate from it. */
+  private sentry?: RunningSentry;
 
   private constructor(
     readonly runDir: string,
@@ -84,6 +93,13 @@ export class Stack {
     if (store?.type !== 'secretstores.local.env')
       fs.writeFileSync(path.join(runDir, 'dapr', 'secrets.dev.json'), JSON.stringify(secrets, null, 2));
     const infrastructure = await provisionInfrastructure(resourcesPaths, 'test', runDir);
+    let sentry: RunningSentry;
+    try {
+      sentry = await startSentry({ dir: path.join(runDir, 'sentry'), sentryPath: sentryPathBeside(daprdPath()) });
+    } catch (e) {
+      await infrastructure.cleanup();
+      throw e;
+    }
     const stack = new Stack(
       runDir,
       new Map(),
@@ -92,6 +108,7 @@ export class Stack {
       options.resourcesPaths ? 'custom' : profileOf(runFile),
       infrastructure,
     );
+    stack.sentry = sentry;
     // Free ports are only free when asked; on a busy machine another process can bind one before the
     // sidecar does. That failure (and only that one) is retried with new ports.
     for (let attempt = 1; ; attempt++) {
@@ -107,6 +124,7 @@ export class Stack {
         );
         await stack.stopProcesses();
         if (!clash || attempt >= 3) {
+          await sentry.stop();
           await infrastructure.cleanup();
           throw e;
         }
@@ -123,25 +141,35 @@ export class Stack {
     return app;
   }
 
+  /** The header a caller of `name`'s sidecar API must send (its Dapr API token), for tests that act as that app. */
+  daprHeaders(name: string): Record<string, string> {
+    return tokenHeader(this.get(name));
+  }
+
   /** URL of a method of `appId` through the sidecar of `via` (Dapr service invocation). */
   invokeUrl(via: string, appId: string, methodPath: string): string {
     return `${this.get(via).daprUrl}/v1.0/invoke/${appId}/method/${methodPath.replace(/^\//, '')}`;
   }
 
   private async launch(spec: AppSpec): Promise<void> {
-    const [app, http, grpc, internal, metrics] = await freePorts(5);
-    const ports: Ports = { app: app!, http: http!, grpc: grpc!, internal: internal!, metrics: metrics! };
+    const [app, http, grpc, internal, metrics, ops] = await freePorts(6);
+    const ports: Ports = { app: app!, http: http!, grpc: grpc!, internal: internal!, metrics: metrics!, ops: ops! };
     const name = spec.name ?? spec.appId;
     if (spec.externalAppPort) ports.app = spec.externalAppPort;
     const def = this.runFile.apps.find((a) => a.appID === spec.appId);
     const spawns = Boolean(def?.command) && !spec.sidecarOnly && !spec.externalAppPort;
     const hasApp = spawns || Boolean(spec.externalAppPort);
     const token = randomBytes(16).toString('hex');
+    // Every sidecar refuses callers without its app's token, but the public one (the app-less ingress):
+    // its clients are the public, and its own policy is what guards it.
+    const publicSidecar = Boolean(def) && !def?.command;
+    const daprApiToken = publicSidecar ? undefined : randomBytes(16).toString('hex');
     const run = { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths! } };
     // Tests stop apps before their sidecars, so the sidecar has nothing left to drain: don't wait 5 s for it.
     // And probe the app every second, not every 5: the sidecar serves its app only after the first probe.
     const args = [
       ...daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp),
+      ...this.sentry!.sidecarArgs(),
       '--dapr-graceful-shutdown-seconds',
       '1',
       ...(hasApp ? ['--app-health-probe-interval', '1'] : []),
@@ -150,6 +178,8 @@ export class Stack {
       ...process.env,
       DAPR_HOST_IP: '127.0.0.1',
       ...(def?.command && !spec.sidecarOnly ? { APP_API_TOKEN: token } : {}),
+      ...(daprApiToken ? { DAPR_API_TOKEN: daprApiToken } : {}),
+      ...this.sentry!.sidecarEnv(spec.appId),
       ...this.options.sidecarEnv,
     };
     const startSidecar = () =>
@@ -160,7 +190,9 @@ export class Stack {
       appId: spec.appId,
       ports,
       appApiToken: token,
+      ...(daprApiToken ? { daprApiToken } : {}),
       appUrl: `http://127.0.0.1:${ports.app}`,
+      opsUrl: `http://127.0.0.1:${ports.ops}`,
       daprUrl: `http://127.0.0.1:${ports.http}`,
       sidecar,
       ...(def ? { def } : {}),
@@ -185,6 +217,8 @@ export class Stack {
           ...appEnv(this.runFile, def, a.ports),
           NODE_ENV: 'test',
           APP_API_TOKEN: a.appApiToken,
+          OPS_PORT: String(a.ports.ops),
+          ...(a.daprApiToken ? { DAPR_API_TOKEN: a.daprApiToken } : {}),
           LOG_LEVEL: 'debug',
           ...spec.env,
         },
@@ -216,13 +250,13 @@ export class Stack {
 
   private waitReady(a: RunningApp): Promise<void> {
     const watched = [a.sidecar, ...(a.app ? [a.app] : [])];
-    return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.appUrl : undefined, a.appId), watched, READY_TIMEOUT_MS);
+    return waitForUrls(readinessUrls(a.daprUrl, a.app ? a.opsUrl : undefined, a.appId), watched, READY_TIMEOUT_MS, tokenHeader(a));
   }
 
   /** The last lines of every log of this stack, for a failing test's output. */
   failureReport(lines = 60): string {
     let out = `\n===== logs of stack ${this.runDir} =====\n`;
-    for (const a of this.apps.values()) {
+    for (const a of [...this.apps.values(), { sidecar: this.sentry?.process, app: undefined }]) {
       for (const p of [a.sidecar, a.app]) {
         if (!p) continue;
         out += `----- ${p.name} (${p.logFile}) -----\n${p.log().split('\n').slice(-lines).join('\n')}\n`;
@@ -234,6 +268,7 @@ export class Stack {
   async stop(): Promise<void> {
     if ((globalThis as { __testFailed?: boolean }).__testFailed) process.stderr.write(this.failureReport());
     await this.stopProcesses();
+    await this.sentry?.stop();
     await this.infrastructure.cleanup();
   }
 

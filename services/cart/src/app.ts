@@ -1,4 +1,14 @@
-import { createApp, identityParser, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
+import type { KeyObject } from 'node:crypto';
+import {
+  createApp,
+  identityParser,
+  identityVerifier,
+  routerFor,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type ReadinessCheck,
+} from '@shop/kit';
 import { cartRoutes } from './routes/cart.routes';
 import type { CartService } from './use-cases/cart-service';
 
@@ -6,8 +16,8 @@ export interface CartDeps {
   logger: Logger;
   metrics: Metrics;
   carts: CartService;
-  /** HMAC key of the identity the gateway forwards (the secret `gateway-identity-key`). */
-  identityKey: string;
+  /** The gateway's Ed25519 public key (secret `gateway-identity-public-key`): a forwarded identity must be signed with it, for `cart`. */
+  identityKey: KeyObject;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
   appApiToken?: string | undefined;
@@ -20,7 +30,7 @@ export function createCartApp(deps: CartDeps) {
   // validation: a forged identity is a 401 whatever the body says. (`routerFor([])` is an empty router
   // from the kit, so the cart needs no direct dependency on @koa/router.)
   const cart = routerFor([]);
-  cart.use(identityParser(deps.identityKey));
+  cart.use(identityParser(identityVerifier(deps.identityKey, 'cart')));
   cart.use(routerFor(cartRoutes(deps.carts)).routes());
   return createApp({
     logger: deps.logger,

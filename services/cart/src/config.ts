@@ -1,19 +1,20 @@
-import { commonSettings, int, port, readConfig, str } from '@shop/kit';
+import { commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
 
 export const settings = {
   ...commonSettings,
   port: port('APP_PORT', { doc: 'port the cart app listens on', default: 3103 }),
+  opsPort: port('OPS_PORT', { doc: 'port of the cart operations listener (/readyz, /metrics)', default: 9303 }),
   stateStore: str('CART_STATE_STORE', { doc: 'Dapr state store component (ETags and TTL) holding the carts', default: 'cartstore' }),
   cartTtlSeconds: int('CART_TTL_SECONDS', {
     doc: 'a cart nobody writes to for this long expires (every write renews it)',
     default: 30 * 24 * 3600,
     min: 1,
   }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity key', default: 'secretstore' }),
-  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
-    doc: "name of the secret with the HMAC key of the gateway's forwarded identity",
-    default: 'gateway-identity-key',
+  secretStore: str('SECRET_STORE', {
+    doc: "Dapr secret store component holding the gateway's identity public key",
+    default: 'secretstore',
   }),
+  ...identitySettings,
   catalogAppId: str('CATALOG_APP_ID', { doc: 'Dapr app id of the catalog service', default: 'catalog' }),
   catalogTimeoutMs: int('CATALOG_TIMEOUT_MS', {
     doc: 'how long one look-up in the catalog (one product, or all of a cart at once) may take (a slow one shows the lines without current data)',

@@ -1,4 +1,15 @@
-import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck, adminOnly, behindIdentity } from '@shop/kit';
+import type { KeyObject } from 'node:crypto';
+import {
+  createApp,
+  routerFor,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type ReadinessCheck,
+  adminOnly,
+  behindIdentity,
+  identityVerifier,
+} from '@shop/kit';
 import type { ProductStore } from './store/product-store';
 import type { StockStore } from './store/stock-store';
 import type { EventPublisher } from './events/event-publisher';
@@ -13,8 +24,8 @@ export interface CatalogDeps {
   store: ProductStore;
   stock: StockStore;
   events: EventPublisher;
-  /** The HMAC key of the gateway's forwarded identity (secret `gateway-identity-key`). */
-  identityKey: string;
+  /** The gateway's Ed25519 public key (secret `gateway-identity-public-key`): a forwarded identity must be signed with it, for `catalog`. */
+  identityKey: KeyObject;
   reservationTtlSeconds: number;
   sweepBatchSize: number;
   readiness: ReadinessCheck[];
@@ -31,7 +42,7 @@ export function createCatalogApp(deps: CatalogDeps) {
     metrics: deps.metrics,
     routers: [
       routerFor(productRoutes(deps.store)),
-      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.store, stock)), adminOnly({ hide: false })),
+      behindIdentity(identityVerifier(deps.identityKey, 'catalog'), routerFor(adminRoutes(deps.store, stock)), adminOnly({ hide: false })),
       routerFor(reservationSweepRoutes({ stock, events, logger, batchSize: deps.sweepBatchSize })),
       catalogSubscriptions({ stock, events, logger, reservationTtlSeconds: deps.reservationTtlSeconds }),
     ],

@@ -1,16 +1,18 @@
-import { bool, commonSettings, int, port, readConfig, str } from '@shop/kit';
+import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
 
 export const settings = {
   ...commonSettings,
   port: port('APP_PORT', { doc: 'port the catalog app listens on', default: 3102 }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the database URL', default: 'secretstore' }),
+  opsPort: port('OPS_PORT', { doc: 'port of the catalog operations listener (/readyz, /metrics)', default: 9302 }),
+  secretStore: str('SECRET_STORE', {
+    doc: 'Dapr secret store component holding the database URL and identity public key',
+    default: 'secretstore',
+  }),
   dbUrlSecret: str('CATALOG_DB_URL_SECRET', { doc: 'name of the secret with the PostgreSQL connection string', default: 'catalog-db-url' }),
   migrateOnStart: bool('CATALOG_MIGRATE_ON_START', { doc: 'run pending migrations at start-up (under an advisory lock)', default: false }),
   seedOnStart: bool('CATALOG_SEED_ON_START', { doc: 'load the deterministic demo catalog at start-up (idempotent)', default: false }),
-  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
-    doc: "name of the secret with the HMAC key of the gateway's forwarded identity (admin routes)",
-    default: 'gateway-identity-key',
-  }),
+  // Admin routes check the identity the gateway forwards.
+  ...identitySettings,
   reservationTtlSeconds: int('RESERVATION_TTL_SECONDS', {
     doc: 'how long stock stays held for an order that is neither confirmed nor cancelled',
     default: 900,

@@ -1,4 +1,14 @@
-import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
+import {
+  createDaprClient,
+  createLogger,
+  createMetrics,
+  identityPublicKey,
+  readSecret,
+  serve,
+  sidecarReadiness,
+  waitForSidecar,
+  runMain,
+} from '@shop/kit';
 import { createCatalogApp } from './app';
 import { loadConfig } from './config';
 import { createDataSource, migrate } from './store/typeorm-data-source';
@@ -14,7 +24,7 @@ async function main(): Promise<void> {
   const dapr = createDaprClient(config, logger);
   await waitForSidecar(dapr, config, config.sidecarWaitMs);
 
-  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
+  const identityKey = identityPublicKey(await readSecret(dapr, config.secretStore, config.identityPublicKeySecret));
   const dataSource = createDataSource(await readSecret(dapr, config.secretStore, config.dbUrlSecret));
   await dataSource.initialize();
   if (config.migrateOnStart) await migrate(dataSource);
@@ -38,6 +48,7 @@ async function main(): Promise<void> {
   await serve(app, {
     port: config.port,
     host: config.host,
+    opsPort: config.opsPort,
     logger,
     lifecycle,
     drainMs: config.drainMs,

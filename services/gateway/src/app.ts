@@ -1,9 +1,11 @@
+import type { KeyObject } from 'node:crypto';
 import { createApp, type Lifecycle, type Logger, type Metrics, type ReadinessCheck } from '@shop/kit';
 import type Koa from 'koa';
 import { JwksCache } from './auth/jwks-cache';
 import { createTokenVerifier } from './auth/verify-token';
 import type { GatewayConfig } from './config';
 import { RateLimiter } from './domain/rate-limiter';
+import { callerChannel } from './http/client-address';
 import { edge } from './http/edge';
 import { localHandlers } from './routes/local-handlers';
 import { gatewayRouter } from './routes/router';
@@ -19,8 +21,8 @@ export interface GatewayDeps {
   upstream: Upstream;
   /** Rate-limit counters shared by all replicas: the Dapr state store in main.ts, in memory in tests. */
   counters: CounterStore;
-  /** HMAC key that signs the identity forwarded to upstreams (a secret). */
-  identityKey: string;
+  /** The Ed25519 private key that signs the identity forwarded to each upstream (a secret only the gateway reads). */
+  identityKey: KeyObject;
   /** The users service's signing keys; by default fetched from it through `upstream`. */
   jwks?: JwksCache;
   readiness?: ReadinessCheck[];
@@ -50,7 +52,7 @@ export function createGatewayApp(deps: GatewayDeps): Koa {
       leaseTimeoutMs: config.rateLimitStoreTimeoutMs,
     }),
     verifyToken: createTokenVerifier(jwks.resolve, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
-    trustProxy: config.trustProxy,
+    clientAddress: { ingressProxyHops: config.ingressProxyHops, directProxyHops: config.directProxyHops },
     limiterTimeoutMs: config.rateLimitStoreTimeoutMs,
     logger,
     upstream,
@@ -58,19 +60,21 @@ export function createGatewayApp(deps: GatewayDeps): Koa {
     identityKey: deps.identityKey,
     locals: localHandlers({ upstream, identityKey: deps.identityKey, overviewPartTimeoutMs: config.overviewPartTimeoutMs, logger }),
   });
-  // No appApiToken: the gateway is the public entry, reached directly on its port (or through the ingress
-  // sidecar), so APP_API_TOKEN, which other services use to refuse callers that bypass their sidecar, is
-  // deliberately not enforced here. Its own authentication is the bearer token, per route.
+  // The gateway is the public entry, reached on its port or through the ingress sidecar, so a call without
+  // APP_API_TOKEN is not refused here (its authentication is the bearer token, per route): the token tells
+  // a call through Dapr from a direct one, which decides where the client address comes from, and a wrong
+  // token is refused (http/client-address.ts).
   const app = createApp({
     logger,
     metrics: deps.metrics,
     routers: [router],
     bodyLimit: config.bodyLimit,
+    middleware: [callerChannel(config.appApiToken)],
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
     ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
   });
-  // The kit trusts X-Forwarded-* always; the edge decides that from TRUST_PROXY instead.
-  app.proxy = config.trustProxy;
+  // The kit trusts X-Forwarded-* always; here a client writes them, and only `clientAddress` reads them.
+  app.proxy = false;
   // First in the chain, ahead of the kit's middleware, so that every answer (404, 413 too) gets the
   // security and CORS headers, and a client's identity headers are gone before anything reads them.
   app.middleware.unshift(edge({ corsOrigins: config.corsOrigins }));

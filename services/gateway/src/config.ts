@@ -1,4 +1,4 @@
-import { bool, commonSettings, int, port, readConfig, str, type Setting } from '@shop/kit';
+import { commonSettings, int, port, readConfig, str, type Setting } from '@shop/kit';
 
 /** A comma-separated list of browser origins (`https://shop.example`), each checked at start-up. */
 const origins = (env: string, doc: string): Setting<string[]> => ({
@@ -16,22 +16,45 @@ const origins = (env: string, doc: string): Setting<string[]> => ({
   },
 });
 
+/** A variable that no longer means anything: set, it stops start-up rather than be silently ignored. */
+const retired = (env: string, replacedBy: string): Setting<undefined> => ({
+  env,
+  doc: `retired; replaced by ${replacedBy}`,
+  expect: `it unset (replaced by ${replacedBy})`,
+  fallback: undefined,
+  parse: () => {
+    throw new Error('retired');
+  },
+});
+
 const limit = (env: string, doc: string, fallback: number) => int(env, { doc, default: fallback, min: 1 });
 
 export const settings = {
   ...commonSettings,
   port: port('APP_PORT', { doc: 'port of the public API (and of the sidecar channel)', default: 3000 }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity key', default: 'secretstore' }),
-  identityKeySecret: str('GATEWAY_IDENTITY_KEY_SECRET', {
-    doc: 'name of the secret with the HMAC key that signs the identity forwarded to upstreams',
-    default: 'gateway-identity-key',
+  opsPort: port('OPS_PORT', { doc: 'port of the operations listener (/readyz, /metrics): never the public port', default: 9300 }),
+  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity signing key', default: 'secretstore' }),
+  identityPrivateKeySecret: str('GATEWAY_IDENTITY_PRIVATE_KEY_SECRET', {
+    doc: 'name of the secret with the Ed25519 private key (PKCS#8 PEM) that signs the identity forwarded to upstreams; no other service reads it',
+    default: 'gateway-identity-private-key',
   }),
   stateStore: str('RATE_LIMIT_STATE_STORE', { doc: 'Dapr state store component holding the rate-limit counters', default: 'statestore' }),
   corsOrigins: origins('CORS_ORIGINS', 'browser origins allowed to call the API (CORS); empty allows none'),
-  trustProxy: bool('TRUST_PROXY', {
-    doc: 'take the client address from the last X-Forwarded-For hop (behind one proxy only)',
-    default: false,
+  // Where rate limits and the sign-in throttle find the client's address (http/client-address.ts): a
+  // count of trusted hops from the right of X-Forwarded-For, never an entry a client could have written.
+  ingressProxyHops: int('INGRESS_PROXY_HOPS', {
+    doc: 'for calls through Dapr (they carry the app token): proxies in front of the ingress sidecar that set X-Forwarded-For; 0 when clients call the ingress sidecar itself (locally), 1 behind ingress-nginx (k8s)',
+    default: 0,
+    min: 0,
+    max: 8,
   }),
+  directProxyHops: int('DIRECT_PROXY_HOPS', {
+    doc: 'for calls on the gateway port without the app token: trusted proxies in front of the port that append X-Forwarded-For; 0 takes the socket peer',
+    default: 0,
+    min: 0,
+    max: 8,
+  }),
+  trustProxyRetired: retired('TRUST_PROXY', 'INGRESS_PROXY_HOPS and DIRECT_PROXY_HOPS'),
   bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
   rateLimitWindowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', { doc: 'length of one fixed rate-limit window', default: 60, min: 1 }),
   rateLimitAuth: limit('RATE_LIMIT_AUTH', 'requests per window and client to register and sign in', 10),

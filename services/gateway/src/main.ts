@@ -1,4 +1,14 @@
-import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
+import {
+  createDaprClient,
+  createLogger,
+  createMetrics,
+  identitySigningKey,
+  readSecret,
+  serve,
+  sidecarReadiness,
+  waitForSidecar,
+  runMain,
+} from '@shop/kit';
 import { createGatewayApp, jwksFromUsers } from './app';
 import { loadConfig } from './config';
 import { DaprCounterStore } from './store/dapr-counter-store';
@@ -10,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'gateway', level: config.logLevel });
   const dapr = createDaprClient(config, logger);
   await waitForSidecar(dapr, config, config.sidecarWaitMs);
-  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
+  const identityKey = identitySigningKey(await readSecret(dapr, config.secretStore, config.identityPrivateKeySecret));
 
   const upstream = new DaprUpstream(dapr);
   const jwks = jwksFromUsers(upstream, config);
@@ -33,6 +43,7 @@ async function main(): Promise<void> {
   await serve(app, {
     port: config.port,
     host: config.host,
+    opsPort: config.opsPort,
     logger,
     lifecycle,
     drainMs: config.drainMs,

@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { DEAD_LETTER_TOPIC } from '@shop/contracts';
 import {
   createApp,
   identityParser,
+  identityVerifier,
   routerFor,
   subscriptionRouter,
   type Lifecycle,
@@ -19,7 +21,8 @@ import { SagaRedrive } from './use-cases/redrive-sagas';
 export interface OrdersDeps extends CheckoutDeps {
   metrics: Metrics;
   logger: Logger;
-  identityKey: string;
+  /** The gateway's Ed25519 public key (secret `gateway-identity-public-key`): a forwarded identity must be signed with it, for `orders`. */
+  identityKey: KeyObject;
   fulfillmentBinding: string;
   /** An unfinished order whose last event is older than this has it published again (SagaRedrive). */
   redriveAfterMs: number;
@@ -39,7 +42,7 @@ export function createOrdersApp(given: OrdersDeps) {
       subscriptionRouter(sagaHandlers(deps), deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
       routerFor([...orderRoutes(deps), ...operationRoutes(deps, deps.fulfillmentBinding, new SagaRedrive(deps, deps.redriveAfterMs))]),
     ],
-    middleware: [identityParser(deps.identityKey)],
+    middleware: [identityParser(identityVerifier(deps.identityKey, 'orders'))],
     readiness: deps.readiness,
     lifecycle: deps.lifecycle,
     ...(deps.appApiToken ? { appApiToken: deps.appApiToken } : {}),

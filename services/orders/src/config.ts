@@ -1,14 +1,12 @@
-import { bool, commonSettings, int, port, readConfig, str } from '@shop/kit';
+import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
 
 export const settings = {
   ...commonSettings,
   port: port('APP_PORT', { doc: 'port the orders app listens on', default: 3104 }),
+  opsPort: port('OPS_PORT', { doc: 'port of the orders operations listener (/readyz, /metrics)', default: 9304 }),
   secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component', default: 'secretstore' }),
   dbUrlSecret: str('ORDERS_DB_URL_SECRET', { doc: 'secret with the PostgreSQL URL of the read model', default: 'orders-db-url' }),
-  identityKeySecret: str('IDENTITY_KEY_SECRET', {
-    doc: 'secret with the key that signs identities forwarded by the gateway',
-    default: 'gateway-identity-key',
-  }),
+  ...identitySettings,
   eventStore: str('ORDERS_STATE_STORE', { doc: 'Dapr state store holding the order events (with outbox)', default: 'orderstore' }),
   fulfillmentBinding: str('FULFILLMENT_BINDING', { doc: 'name of the cron input binding that ships orders', default: 'fulfillment-cron' }),
   redriveAfterSeconds: int('SAGA_REDRIVE_AFTER_SECONDS', {

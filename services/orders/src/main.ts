@@ -1,5 +1,15 @@
 import { createPgDataSource, migrateWithLock } from '@shop/pg';
-import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
+import {
+  createDaprClient,
+  createLogger,
+  createMetrics,
+  identityPublicKey,
+  readSecret,
+  serve,
+  sidecarReadiness,
+  waitForSidecar,
+  runMain,
+} from '@shop/kit';
 import { createOrdersApp } from './app';
 import { loadConfig } from './config';
 import { OrdersReadModel1767312000000 } from './store/migrations/1767312000000-read-model';
@@ -15,10 +25,11 @@ async function main(): Promise<void> {
   const dapr = createDaprClient(config, logger);
   await waitForSidecar(dapr, config, config.sidecarWaitMs);
 
-  const [dbUrl, identityKey] = await Promise.all([
+  const [dbUrl, identityKeyPem] = await Promise.all([
     readSecret(dapr, config.secretStore, config.dbUrlSecret),
-    readSecret(dapr, config.secretStore, config.identityKeySecret),
+    readSecret(dapr, config.secretStore, config.identityPublicKeySecret),
   ]);
+  const identityKey = identityPublicKey(identityKeyPem);
   const db = createPgDataSource({
     service: 'orders',
     url: dbUrl,
@@ -33,8 +44,8 @@ async function main(): Promise<void> {
     events: new DaprOrderEventStore(dapr, config.eventStore),
     idempotency: new DaprIdempotencyStore(dapr, config.eventStore, config.idempotencyTtlSeconds),
     readModel: new TypeOrmOrderReadModel(db),
-    cart: new DaprCartClient(dapr, identityKey),
-    paymentMethods: new DaprPaymentMethods(dapr, identityKey),
+    cart: new DaprCartClient(dapr),
+    paymentMethods: new DaprPaymentMethods(dapr),
     logger,
     metrics: createMetrics('orders'),
     now: () => new Date(),
@@ -49,6 +60,7 @@ async function main(): Promise<void> {
   await serve(app, {
     port: config.port,
     host: config.host,
+    opsPort: config.opsPort,
     logger,
     lifecycle,
     drainMs: config.drainMs,

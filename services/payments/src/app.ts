@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { DEAD_LETTER_TOPIC } from '@shop/contracts';
 import {
   createApp,
@@ -10,6 +11,7 @@ import {
   type ReadinessCheck,
   adminOnly,
   behindIdentity,
+  identityVerifier,
 } from '@shop/kit';
 import { orderCancelledHandler } from './events/order-cancelled.handler';
 import { orderConfirmedHandler } from './events/order-confirmed.handler';
@@ -23,8 +25,8 @@ import type { PaymentStore } from './store/payment-store';
 export interface PaymentsDeps {
   logger: Logger;
   metrics: Metrics;
-  /** HMAC key of the identity the gateway forwards (the secret `gateway-identity-key`). */
-  identityKey: string;
+  /** The gateway's Ed25519 public key (secret `gateway-identity-public-key`): a forwarded identity must be signed with it, for `payments`. */
+  identityKey: KeyObject;
   methods: PaymentMethodStore;
   payments: PaymentStore;
   publisher: OutcomePublisher;
@@ -39,6 +41,7 @@ export interface PaymentsDeps {
 /** The payments app, wired from its dependencies; main.ts provides real ones, tests may provide fakes. */
 export function createPaymentsApp(deps: PaymentsDeps) {
   const now = deps.now ?? (() => new Date());
+  const identity = identityVerifier(deps.identityKey, 'payments');
   const eventDeps = { payments: deps.payments, publisher: deps.publisher, logger: deps.logger, now };
   const handlers: EventHandler<never>[] = [
     orderStockReservedHandler({ ...eventDeps, methods: deps.methods }),
@@ -50,8 +53,8 @@ export function createPaymentsApp(deps: PaymentsDeps) {
     metrics: deps.metrics,
     routers: [
       subscriptionRouter(handlers, deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
-      behindIdentity(deps.identityKey, routerFor(paymentMethodRoutes(deps.methods, now))),
-      behindIdentity(deps.identityKey, routerFor(paymentRoutes(deps.payments)), adminOnly({ hide: true })),
+      behindIdentity(identity, routerFor(paymentMethodRoutes(deps.methods, now))),
+      behindIdentity(identity, routerFor(paymentRoutes(deps.payments)), adminOnly({ hide: true })),
     ],
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
     ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),

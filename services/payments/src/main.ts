@@ -1,4 +1,14 @@
-import { createDaprClient, createLogger, createMetrics, readSecret, serve, sidecarReadiness, waitForSidecar, runMain } from '@shop/kit';
+import {
+  createDaprClient,
+  createLogger,
+  createMetrics,
+  identityPublicKey,
+  readSecret,
+  serve,
+  sidecarReadiness,
+  waitForSidecar,
+  runMain,
+} from '@shop/kit';
 import { createPaymentsApp } from './app';
 import { loadConfig } from './config';
 import { DaprOutcomePublisher } from './events/dapr-outcome-publisher';
@@ -11,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'payments', level: config.logLevel });
   const dapr = createDaprClient(config, logger);
   await waitForSidecar(dapr, config, config.sidecarWaitMs);
-  const identityKey = await readSecret(dapr, config.secretStore, config.identityKeySecret);
+  const identityKey = identityPublicKey(await readSecret(dapr, config.secretStore, config.identityPublicKeySecret));
 
   const lifecycle = { draining: false };
   const app = createPaymentsApp({
@@ -29,6 +39,7 @@ async function main(): Promise<void> {
   await serve(app, {
     port: config.port,
     host: config.host,
+    opsPort: config.opsPort,
     logger,
     lifecycle,
     drainMs: config.drainMs,

@@ -1,4 +1,15 @@
-import { createApp, routerFor, type Lifecycle, type Logger, type Metrics, type ReadinessCheck, adminOnly, behindIdentity } from '@shop/kit';
+import type { KeyObject } from 'node:crypto';
+import {
+  createApp,
+  routerFor,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+  type ReadinessCheck,
+  adminOnly,
+  behindIdentity,
+  identityVerifier,
+} from '@shop/kit';
 import type { Accounts } from './domain/accounts';
 import type { PublicJwk } from './domain/access-token';
 import type { Sessions } from './domain/sessions';
@@ -14,8 +25,8 @@ export interface UsersDeps {
   accounts: Accounts;
   sessions: Sessions;
   jwks: { keys: PublicJwk[] };
-  /** HMAC key of the identity the gateway forwards (the secret `gateway-identity-key`). */
-  identityKey: string;
+  /** The gateway's Ed25519 public key (secret `gateway-identity-public-key`): a forwarded identity must be signed with it, for `users`. */
+  identityKey: KeyObject;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
   appApiToken?: string | undefined;
@@ -24,13 +35,14 @@ export interface UsersDeps {
 
 /** The users app, wired from its dependencies; main.ts provides real ones, tests may provide fakes. */
 export function createUsersApp(deps: UsersDeps) {
+  const identity = identityVerifier(deps.identityKey, 'users');
   return createApp({
     logger: deps.logger,
     metrics: deps.metrics,
     routers: [
       routerFor([...userRoutes(deps.accounts), ...sessionRoutes(deps.sessions), ...jwksRoutes(deps.jwks)]),
-      behindIdentity(deps.identityKey, routerFor(meRoutes(deps.accounts))),
-      behindIdentity(deps.identityKey, routerFor(adminRoutes(deps.accounts)), adminOnly({ hide: true })),
+      behindIdentity(identity, routerFor(meRoutes(deps.accounts))),
+      behindIdentity(identity, routerFor(adminRoutes(deps.accounts)), adminOnly({ hide: true })),
     ],
     readiness: deps.readiness,
     lifecycle: deps.lifecycle,

@@ -1,4 +1,4 @@
-import { bool, commonSettings, int, port, readConfig, str } from '@shop/kit';
+import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
 
 const secretName = (env: string, doc: string, fallback: string) =>
   str(env, { doc: `name of the secret holding ${doc}`, default: fallback });
@@ -6,10 +6,11 @@ const secretName = (env: string, doc: string, fallback: string) =>
 export const settings = {
   ...commonSettings,
   port: port('APP_PORT', { doc: 'port the users app listens on', default: 3101 }),
+  opsPort: port('OPS_PORT', { doc: 'port of the users operations listener (/readyz, /metrics)', default: 9301 }),
   secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the secrets below', default: 'secretstore' }),
   dbUrlSecret: secretName('USERS_DB_URL_SECRET', 'the PostgreSQL connection string', 'users-db-url'),
   jwtKeySecret: secretName('USERS_JWT_KEY_SECRET', 'the Ed25519 PKCS#8 PEM that signs access tokens', 'users-jwt-private-key'),
-  identityKeySecret: secretName('GATEWAY_IDENTITY_KEY_SECRET', "the HMAC key of the gateway's forwarded identity", 'gateway-identity-key'),
+  ...identitySettings,
   adminEmailSecret: secretName('ADMIN_EMAIL_SECRET', 'the email of the admin account bootstrapped at start-up', 'admin-email'),
   adminPasswordSecret: secretName('ADMIN_PASSWORD_SECRET', "that admin's initial password", 'admin-password'),
   bootstrapAdmin: bool('USERS_BOOTSTRAP_ADMIN', { doc: 'create the admin account at start-up when it does not exist', default: true }),

@@ -34,7 +34,8 @@ export class Shop {
     // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
     // services/gateway/test/integration against real sidecars.
     const gateway = {
-      TRUST_PROXY: 'true',
+      // The tests stand as one trusted proxy in front of the gateway port: its X-Forwarded-For entry counts.
+      DIRECT_PROXY_HOPS: '1',
       RATE_LIMIT_AUTH: '100000',
       RATE_LIMIT_READ: '100000',
       RATE_LIMIT_WRITE: '100000',
@@ -56,8 +57,8 @@ export class Shop {
     const res = await fetch(this.url(path, options.via), {
       method: options.method ?? 'GET',
       headers: {
-        // Each call from its own client address (the gateway trusts X-Forwarded-For here): tests share one
-        // machine, and the per-client limiter is tested on its own in services/gateway/test/integration.
+        // Each call from its own client address (on the gateway port, its X-Forwarded-For entry counts here):
+        // tests share one machine, and the per-client limiter is tested on its own in services/gateway/test/integration.
         'x-forwarded-for': `10.${rand()}.${rand()}.${rand()}`,
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),

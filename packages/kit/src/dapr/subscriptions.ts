@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { deliveriesOnly } from '../http/deliveries';
 import type { Logger } from '../logger';
 import { check, type JSONSchema } from '../validation';
 
@@ -47,7 +48,10 @@ const UNROUTED = '/events/_unrouted';
  * (thrown) or DROP (malformed envelope, schema-invalid data, DropEvent) — DROP sends it to dead letter.
  */
 export function subscriptionRouter(handlers: readonly EventHandler<never>[], logger: Logger, options: SubscriptionOptions = {}): Router {
+  // Only the app's own sidecar delivers events; an invocation of these routes (e.g. a forged
+  // `payment.authorized.v1` sent through a sidecar) is answered 404 before anything reads it.
   const router = new Router();
+  router.use(deliveriesOnly());
   const topics = new Map<string, { pubsub: string; topic: string; rules: { match: string; path: string }[] }>();
   for (const h of handlers) {
     const key = `${h.pubsub}/${h.topic}`;

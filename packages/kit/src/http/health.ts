@@ -29,11 +29,22 @@ async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean;
   }
 }
 
+const alive = (ctx: { body: unknown }) => {
+  ctx.body = { status: 'ok' };
+};
+
+/**
+ * GET /healthz on the app port: what the sidecar's app health check asks there. It says only that the
+ * process answers; readiness and metrics are on the operations listener (`healthRouter`).
+ */
+export function livenessRouter(): Router {
+  return new Router().get('/healthz', alive);
+}
+
+/** The operations listener's endpoints (never the app port): /healthz, /readyz and Prometheus /metrics. */
 export function healthRouter(checks: readonly ReadinessCheck[], lifecycle: Lifecycle, registry: Registry): Router {
   const router = new Router();
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
+  router.get('/healthz', alive);
   router.get('/readyz', async (ctx) => {
     const results = await Promise.all(checks.map(runCheck));
     const ready = !lifecycle.draining && results.every((r) => r.ok);

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
-import { AppError } from '../errors';
+import { AppError, bounded } from '../errors';
 import { parseTraceparent, requestIdFrom, runWithContext } from '../context';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -31,6 +31,9 @@ export function metricsTimer(metrics: Metrics): Middleware {
   };
 }
 
+/** A path as logged and echoed in a problem's `instance`: the client chooses it, up to the header limit. */
+const MAX_PATH_SHOWN = 1024;
+
 export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
@@ -40,7 +43,7 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>): Midd
       if (!quietPaths.has(ctx.path) || ctx.status >= 400) {
         logger.info('request', {
           'http.request.method': ctx.method,
-          'url.path': ctx.path,
+          'url.path': bounded(ctx.path, MAX_PATH_SHOWN),
           'http.route': routeOf(ctx),
           'http.response.status_code': ctx.status,
           'event.duration': Number(process.hrtime.bigint() - started),
@@ -50,7 +53,7 @@ export function accessLog(logger: Logger, quietPaths: ReadonlySet<string>): Midd
   };
 }
 
-const PROBLEM_BASE = 'https://shop.example/problems/';
+export const PROBLEM_BASE = 'https://shop.example/problems/';
 
 /** The one place errors become responses: RFC 9457 problem+json, internals never exposed. */
 export function problemHandler(logger: Logger): Middleware {
@@ -73,7 +76,8 @@ export function problemHandler(logger: Logger): Middleware {
         status: err.status,
         ...(err.expose && err.detail ? { detail: err.detail } : {}),
         ...(err.errors ? { errors: err.errors } : {}),
-        instance: ctx.path,
+        ...(err.errorsOmitted > 0 ? { errorsOmitted: err.errorsOmitted } : {}),
+        instance: bounded(ctx.path, MAX_PATH_SHOWN),
       };
     }
   };

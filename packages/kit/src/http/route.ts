@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../errors';
+import { refuseInvocation } from './deliveries';
 import { requireIdentity } from '../identity';
 import { validate, type FromSchema, type JSONSchema } from '../validation';
 
@@ -27,6 +28,8 @@ export interface RouteSpec<Q, P, B> {
   body?: B;
   /** The caller must be an identity forwarded by the gateway: checked (401) before any validation. */
   needsIdentity?: boolean;
+  /** A binding's (or pub/sub) route: reached by the app's own component deliveries only, never invoked (404). */
+  deliveryOnly?: boolean;
   /** Returns the response body; set `ctx.status` first for anything but 200 (undefined → 204). */
   handle(input: Input<Q, P, B>, ctx: Context): Promise<unknown>;
 }
@@ -39,6 +42,7 @@ export interface RouteDef {
   params?: JSONSchema;
   body?: JSONSchema;
   needsIdentity?: boolean;
+  deliveryOnly?: boolean;
   handle(input: Input<unknown, unknown, unknown>, ctx: Context): Promise<unknown>;
 }
 
@@ -55,6 +59,7 @@ export function routerFor(routes: readonly RouteDef[], prefix = ''): Router {
   const router = new Router(prefix ? { prefix } : {});
   for (const def of routes) {
     router.register(def.path, [def.method], async (ctx) => {
+      if (def.deliveryOnly) refuseInvocation(ctx);
       if (def.needsIdentity) requireIdentity(ctx.state);
       if (def.body && ctx.request.length && !ctx.request.is('json', '+json')) {
         throw new AppError({

@@ -92,7 +92,8 @@ describe('kit Dapr adapters against a real sidecar', () => {
       resourcesPaths: [path.join(__dirname, '..', 'fixtures', 'components')],
       secrets: { 'kit-it-secret': 'forty-two' },
     });
-    client = createDaprClient({ daprHost: '127.0.0.1', daprHttpPort: stack.get('kit-it').ports.http }, logger);
+    const sidecar = stack.get('kit-it');
+    client = createDaprClient({ daprHost: '127.0.0.1', daprHttpPort: sidecar.ports.http, daprApiToken: sidecar.daprApiToken }, logger);
     store = new DaprStateStore(client, 'statestore');
   });
   afterAll(async () => {

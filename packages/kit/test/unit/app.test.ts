@@ -1,4 +1,4 @@
-import { AppError, createApp, createMetrics, routerFor, route } from '../../src';
+import { AppError, createApp, createMetrics, operationsOf, routerFor, route } from '../../src';
 import { listen, memoryLogger } from './helpers';
 
 const bodySchema = {
@@ -43,13 +43,15 @@ function build(appApiToken?: string) {
 
 describe('createApp', () => {
   let server: Awaited<ReturnType<typeof listen>>;
+  let ops: Awaited<ReturnType<typeof listen>>;
   let lines: () => Record<string, unknown>[];
   beforeAll(async () => {
     const built = build();
     lines = built.lines;
     server = await listen(built.app);
+    ops = await listen(operationsOf(built.app));
   });
-  afterAll(() => server.close());
+  afterAll(() => Promise.all([server.close(), ops.close()]));
 
   const post = (body: string, type = 'application/json') =>
     fetch(`${server.url}/things`, { method: 'POST', headers: { 'content-type': type }, body });
@@ -124,8 +126,25 @@ describe('createApp', () => {
 
   it('when metrics are scraped, then request durations are labelled by route template', async () => {
     await fetch(`${server.url}/ok`);
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${ops.url}/metrics`)).text();
     expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/ok"[^}]*status="200"/);
+  });
+
+  it('when /readyz or /metrics is asked on the app port, then 404 problem+json; the operations app serves them, and /healthz on both', async () => {
+    for (const path of ['/readyz', '/metrics']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({
+        path,
+        status: 404,
+        type: expect.stringMatching(/^application\/problem\+json/),
+      });
+    }
+    expect(await (await fetch(`${ops.url}/readyz`)).json()).toEqual({ status: 'ready', checks: [] });
+    expect((await fetch(`${ops.url}/metrics`)).headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${ops.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const other = await fetch(`${ops.url}/ok`);
+    expect([other.status, other.headers.get('content-type')]).toEqual([404, expect.stringMatching(/problem\+json/)]);
   });
 });
 
@@ -142,8 +161,7 @@ describe('app token guard', () => {
     expect((await fetch(`${server.url}/ok`, { headers: { 'dapr-api-token': 's3cret-token' } })).status).toBe(200);
   });
 
-  it('when a probe is called without the token, then it still answers', async () => {
+  it('when the health probe is called without the token, then it still answers', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 });

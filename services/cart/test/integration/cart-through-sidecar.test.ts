@@ -1,21 +1,24 @@
 // The cart as it runs for real: its process and the catalog's, each started from dapr/run.yaml with its
 // daprd sidecar and the repository's components; carts in Redis through the `cartstore` component,
 // products from a migrated and seeded PostgreSQL through catalog's service invocation.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { signIdentity } from '@shop/kit';
+import { identitySigningKey, signIdentity } from '@shop/kit';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
 
 type Json = Record<string, any>;
-const identityKey = devSecrets()['gateway-identity-key']!;
-const as = (sub: string) => signIdentity(identityKey, { sub, role: 'customer' });
+const identityKey = identitySigningKey(devSecrets()['gateway-identity-private-key']!);
+const as = (sub: string, audience = 'cart') => signIdentity(identityKey, audience, { sub, role: 'customer' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Calls cart through the catalog's sidecar, as another app of the shop would (sidecar to sidecar). */
+/**
+ * Calls cart through its own sidecar (service invocation with the app token). Another app's sidecar may
+ * not: cart's access-control policy lets only the gateway and orders invoke it (test/e2e/hostile.test.ts).
+ */
 async function callCart(stack: Stack, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(stack.invokeUrl('catalog', 'cart', path), {
+  const res = await fetch(stack.invokeUrl('cart', 'cart', path), {
     method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...headers, ...stack.daprHeaders('cart'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -23,7 +26,9 @@ async function callCart(stack: Stack, method: string, path: string, headers: Rec
 }
 
 async function inStockProducts(stack: Stack, limit: number): Promise<Json[]> {
-  const res = await fetch(stack.invokeUrl('catalog', 'catalog', `products?limit=${limit}&inStock=true`));
+  const res = await fetch(stack.invokeUrl('catalog', 'catalog', `products?limit=${limit}&inStock=true`), {
+    headers: stack.daprHeaders('catalog'),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as Json).items as Json[];
 }
@@ -152,12 +157,13 @@ describe('cart through its Dapr sidecar', () => {
       expect(accepted.body.items[0]).toMatchObject({ quantity: available, current: { available }, insufficientStock: false });
     });
 
-    it('when no identity is forwarded, then 401; when it is forged, then 401', async () => {
+    it('when no identity is forwarded, then 401; when it is forged or signed for another service, then 401', async () => {
       expect((await cart('GET', 'cart', {})).status).toBe(401);
-      const forged = signIdentity('not-the-gateway-key', { sub: randomUUID(), role: 'customer' });
+      const forged = signIdentity(generateKeyPairSync('ed25519').privateKey, 'cart', { sub: randomUUID(), role: 'customer' });
       const res = await cart('PUT', `cart/items/${products[0]!.id}`, forged, { quantity: 1 });
       expect(res.status).toBe(401);
       expect(res.type).toMatch(/^application\/problem\+json/);
+      expect((await cart('GET', 'cart', as(randomUUID(), 'orders'))).status).toBe(401);
     });
 
     it('when two customers fill their carts, then each sees only their own', async () => {

@@ -1,12 +1,12 @@
 // The cart's HTTP API in-process, over real HTTP, with in-memory fakes behind the use cases: identity,
 // validation, the error model and the response shape, without sidecars.
-import { randomUUID } from 'node:crypto';
-import { createMetrics, signIdentity } from '@shop/kit';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createMetrics, identityHeadersFor, identityVerifier, signIdentity, verifyIdentity } from '@shop/kit';
 import { createCartApp } from '../../src/app';
 import { CartService } from '../../src/use-cases/cart-service';
 import { FakeCatalog, InMemoryCartStore, listen, memoryLogger, product } from '../fakes/in-memory';
 
-const KEY = 'unit-test-identity-key';
+const GATEWAY = generateKeyPairSync('ed25519');
 const A = product({ productId: randomUUID(), unitPrice: { amount: 1_999, currency: 'USD' }, available: 3 });
 const B = product({ productId: randomUUID(), unitPrice: { amount: 500, currency: 'USD' }, available: 50 });
 
@@ -16,7 +16,7 @@ describe('cart routes', () => {
   const { logger, lines } = memoryLogger();
   let server: { url: string; close: () => Promise<void> };
 
-  const as = (sub: string) => signIdentity(KEY, { sub, role: 'customer' });
+  const as = (sub: string) => signIdentity(GATEWAY.privateKey, 'cart', { sub, role: 'customer' });
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await fetch(server.url + path, {
       method,
@@ -33,7 +33,7 @@ describe('cart routes', () => {
       logger,
       metrics: createMetrics('cart-test'),
       carts,
-      identityKey: KEY,
+      identityKey: GATEWAY.publicKey,
       readiness: [],
       lifecycle: { draining: false },
     });
@@ -55,9 +55,27 @@ describe('cart routes', () => {
   });
 
   it('when the identity is signed with another key, then 401 before the body is even validated', async () => {
-    const forged = signIdentity('not-the-key', { sub: randomUUID(), role: 'customer' });
+    const forged = signIdentity(generateKeyPairSync('ed25519').privateKey, 'cart', { sub: randomUUID(), role: 'customer' });
     expect((await call('GET', '/cart', forged)).status).toBe(401);
     expect((await call('PUT', `/cart/items/${A.productId}`, forged, { quantity: 0 })).status).toBe(401);
+  });
+
+  it('when the identity was signed for another service (orders), then 401: it is no good at the cart', async () => {
+    const forOrders = signIdentity(GATEWAY.privateKey, 'orders', { sub: randomUUID(), role: 'customer' });
+    expect((await call('GET', '/cart', forOrders)).status).toBe(401);
+    expect((await call('DELETE', '/cart', forOrders)).status).toBe(401);
+  });
+
+  it("when orders passes on the identity the gateway delegated to it for the cart, then that customer's cart answers", async () => {
+    const sub = randomUUID();
+    const checkout = signIdentity(GATEWAY.privateKey, 'orders', { sub, role: 'customer' }, { onBehalfOf: ['cart', 'payments'] });
+    const atOrders = verifyIdentity(identityVerifier(GATEWAY.publicKey, 'orders'), checkout)!;
+    await call('PUT', `/cart/items/${B.productId}`, as(sub), { quantity: 2 });
+    const res = await call('GET', '/cart', identityHeadersFor(atOrders, 'cart'));
+    expect(res.status).toBe(200);
+    expect(res.body.itemCount).toBe(2);
+    // What the gateway delegated for payments is refused here.
+    expect((await call('GET', '/cart', identityHeadersFor(atOrders, 'payments'))).status).toBe(401);
   });
 
   it('when the probes are called without identity, then they still answer', async () => {

@@ -8,7 +8,7 @@ describe('cart config', () => {
       stateStore: 'cartstore',
       cartTtlSeconds: 30 * 24 * 3600,
       secretStore: 'secretstore',
-      identityKeySecret: 'gateway-identity-key',
+      identityPublicKeySecret: 'gateway-identity-public-key',
       catalogAppId: 'catalog',
       catalogTimeoutMs: 1_500,
     });

@@ -1,5 +1,4 @@
-import { ValidationError, type FieldProblem } from '@shop/kit';
-import { isUuid } from './cursor';
+import { UUID_PATTERN, ValidationError, type FieldProblem } from '@shop/kit';
 
 /** The public JSON shape of one product. Money is an integer in minor units plus its currency. */
 export interface ProductView {
@@ -72,6 +71,9 @@ export interface NormalizedProductQuery extends Omit<ProductQuery, 'sort'> {
   sort: SortKey;
 }
 
+/** The largest PostgreSQL integer: prices and stock are stored as one, so no bound or cursor may pass it. */
+export const MAX_INT = 2_147_483_647;
+
 /** The store fetches limit + 1 rows, so the ceiling also bounds one query's work. */
 export const MAX_PAGE_SIZE = 100;
 /** The most products one `ids` filter may name: a cart's lines (at most 50) in one look-up. */
@@ -103,7 +105,8 @@ export function normalizeQuery(query: ProductQuery): NormalizedProductQuery {
 
 function idsProblems(ids: readonly string[]): FieldProblem[] {
   if (ids.length < 1 || ids.length > MAX_IDS) return [{ field: 'query.ids', message: `must name from 1 to ${MAX_IDS} products` }];
-  if (!ids.every(isUuid)) return [{ field: 'query.ids', message: 'must be product ids (UUIDs) separated by commas' }];
+  if (!ids.every((id) => UUID_PATTERN.test(id)))
+    return [{ field: 'query.ids', message: 'must be product ids (UUIDs) separated by commas' }];
   return [];
 }
 

@@ -11,6 +11,7 @@ export function reservationSweepRoutes(deps: SweepDeps) {
       method: 'POST',
       path: '/reservation-sweep-cron',
       summary: 'Expire held reservations past their time and announce the expiries (cron binding)',
+      deliveryOnly: true,
       handle: () => sweepReservations(deps),
     }),
   ];

@@ -1,5 +1,5 @@
 // The JSON Schemas of the catalog's requests: they validate, type the handlers, and document the API.
-import { MAX_IDS } from '../domain/product';
+import { MAX_IDS, MAX_INT } from '../domain/product';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
@@ -9,8 +9,9 @@ export const productQuerySchema = {
   properties: {
     q: { type: 'string', minLength: 1, maxLength: 200 },
     category: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
-    minPrice: { type: 'integer', minimum: 0 },
-    maxPrice: { type: 'integer', minimum: 0 },
+    // Bounded like the price column (a PostgreSQL integer): a larger bound would fail the query.
+    minPrice: { type: 'integer', minimum: 0, maximum: MAX_INT },
+    maxPrice: { type: 'integer', minimum: 0, maximum: MAX_INT },
     inStock: { type: 'boolean' },
     sort: { type: 'string', enum: ['relevance', 'price_asc', 'price_desc', 'name_asc', 'newest'] },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
@@ -36,7 +37,6 @@ export const productIdSchema = {
 } as const;
 
 // Admin catalog management. Limits follow the columns: integer (price, stock), varchar lengths.
-const MAX_INT = 2_147_483_647;
 
 const money = {
   type: 'object',

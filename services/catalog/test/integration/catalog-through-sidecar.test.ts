@@ -8,7 +8,7 @@ describe('catalog through its Dapr sidecar', () => {
   let db: TempDatabase;
   let stack: Stack;
   const get = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(stack.invokeUrl('catalog', 'catalog', path), { headers });
+    const res = await fetch(stack.invokeUrl('catalog', 'catalog', path), { headers: { ...headers, ...stack.daprHeaders('catalog') } });
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Json };
   };
 
@@ -22,7 +22,9 @@ describe('catalog through its Dapr sidecar', () => {
   });
 
   it('when the sidecar reports its metadata, then it is the pinned runtime with the secret store loaded', async () => {
-    const meta = (await (await fetch(`${stack.get('catalog').daprUrl}/v1.0/metadata`)).json()) as Json;
+    const meta = (await (
+      await fetch(`${stack.get('catalog').daprUrl}/v1.0/metadata`, { headers: stack.daprHeaders('catalog') })
+    ).json()) as Json;
     expect(meta.id).toBe('catalog');
     expect(meta.runtimeVersion).toBe('1.18.2');
     expect(meta.components.map((c: Json) => c.name)).toEqual(expect.arrayContaining(['secretstore', 'pubsub']));
@@ -124,7 +126,9 @@ describe('catalog through its Dapr sidecar', () => {
     const app = stack.get('catalog');
     expect((await fetch(`${app.appUrl}/products?limit=1`)).status).toBe(401);
     expect((await fetch(`${app.appUrl}/products?limit=1`, { headers: { 'dapr-api-token': app.appApiToken } })).status).toBe(200);
-    const ready = (await (await fetch(`${app.appUrl}/readyz`)).json()) as Json;
+    // /readyz is on the operations port, never the app port.
+    expect((await fetch(`${app.appUrl}/readyz`, { headers: { 'dapr-api-token': app.appApiToken } })).status).toBe(404);
+    const ready = (await (await fetch(`${app.opsUrl}/readyz`)).json()) as Json;
     expect(ready).toMatchObject({ status: 'ready' });
     expect(ready.checks.map((c: Json) => c.name).sort()).toEqual(['dapr-sidecar', 'postgres']);
   });

@@ -4,7 +4,7 @@
 // sweeping expired reservations. Results are observed through GET /products/:id and the database.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { signIdentity } from '@shop/kit';
+import { identitySigningKey, signIdentity } from '@shop/kit';
 import { OrderCancelled, OrderConfirmed, OrderPlaced } from '@shop/contracts';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
 import { orderCancelled, orderConfirmed, orderPlaced, type TestLine } from '../fixtures/order-events';
@@ -12,9 +12,9 @@ import { orderCancelled, orderConfirmed, orderPlaced, type TestLine } from '../f
 type Json = Record<string, any>;
 
 const TTL_SECONDS = 3;
-const identityKey = devSecrets()['gateway-identity-key']!;
-const admin = () => signIdentity(identityKey, { sub: randomUUID(), role: 'admin' });
-const customer = () => signIdentity(identityKey, { sub: randomUUID(), role: 'customer' });
+const identityKey = identitySigningKey(devSecrets()['gateway-identity-private-key']!);
+const admin = () => signIdentity(identityKey, 'catalog', { sub: randomUUID(), role: 'admin' });
+const customer = () => signIdentity(identityKey, 'catalog', { sub: randomUUID(), role: 'customer' });
 
 async function eventually<T>(what: string, fn: () => Promise<T>, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
@@ -36,7 +36,7 @@ describe('stock and reservations through the Dapr sidecar', () => {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = admin()) => {
     const res = await fetch(stack.invokeUrl('catalog', 'catalog', path), {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...headers, ...stack.daprHeaders('catalog'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -45,7 +45,11 @@ describe('stock and reservations through the Dapr sidecar', () => {
 
   const publish = async (type: string, data: unknown) => {
     const url = `${stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${encodeURIComponent(type)}`;
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders') },
+      body: JSON.stringify(data),
+    });
     expect(res.status).toBe(204);
   };
   const place = (orderId: string, lines: TestLine[]) => publish(OrderPlaced.type, orderPlaced(orderId, lines));
@@ -113,7 +117,9 @@ describe('stock and reservations through the Dapr sidecar', () => {
   });
 
   it('when the sidecar asks for subscriptions, then the orders topic is routed by event type with a dead-letter topic', async () => {
-    const meta = (await (await fetch(`${stack.get('catalog').daprUrl}/v1.0/metadata`)).json()) as Json;
+    const meta = (await (
+      await fetch(`${stack.get('catalog').daprUrl}/v1.0/metadata`, { headers: stack.daprHeaders('catalog') })
+    ).json()) as Json;
     const orders = meta.subscriptions.find((s: Json) => s.topic === 'orders');
     expect(orders).toMatchObject({ pubsubname: 'pubsub', deadLetterTopic: 'deadletter' });
     const matches = orders.rules.map((r: Json) => r.match).join(' ');

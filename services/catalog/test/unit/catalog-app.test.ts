@@ -2,7 +2,7 @@
 // the sidecar's event deliveries and cron calls get back. The real stores are tested against PostgreSQL.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, signIdentity, type EventStatus } from '@shop/kit';
 import { StockReservationExpired, StockReserved, type EventDef } from '@shop/contracts';
 import { createCatalogApp } from '../../src/app';
@@ -12,7 +12,7 @@ import type { ProductStore } from '../../src/store/product-store';
 import type { StockStore } from '../../src/store/stock-store';
 import { orderPlaced } from '../fixtures/order-events';
 
-const KEY = 'test-identity-key';
+const GATEWAY = generateKeyPairSync('ed25519');
 const PRODUCT = '00000000-0000-4000-8000-000000000001';
 
 const view = (id: string, p: NewProduct): ProductView => ({
@@ -82,7 +82,7 @@ describe('catalog app', () => {
           published.push({ type: event.type, data });
         },
       },
-      identityKey: KEY,
+      identityKey: GATEWAY.publicKey,
       reservationTtlSeconds: 60,
       sweepBatchSize: 10,
       readiness: [],
@@ -108,7 +108,7 @@ describe('catalog app', () => {
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
   };
-  const as = (role: 'admin' | 'customer') => signIdentity(KEY, { sub: randomUUID(), role });
+  const as = (role: 'admin' | 'customer', audience = 'catalog') => signIdentity(GATEWAY.privateKey, audience, { sub: randomUUID(), role });
   const validProduct = { sku: 'LAMP-1', name: 'Lamp', categorySlug: 'lighting', price: { amount: 2999, currency: 'EUR' }, stock: 5 };
 
   describe('admin routes', () => {
@@ -116,6 +116,12 @@ describe('catalog app', () => {
       expect((await send('POST', '/products', validProduct)).status).toBe(401);
       const forged = { ...as('admin'), 'x-shop-identity-sig': 'forged' };
       expect((await send('PUT', `/products/${PRODUCT}/stock`, { onHand: 1 }, forged)).status).toBe(401);
+    });
+
+    it('when an admin identity was signed for another service, then 401: it is no good at the catalog', async () => {
+      for (const other of ['users', 'payments', 'orders']) {
+        expect((await send('PUT', `/products/${PRODUCT}/stock`, { onHand: 1 }, as('admin', other))).status).toBe(401);
+      }
     });
 
     it('when a customer calls, then 403 problem+json, before the body is even validated', async () => {

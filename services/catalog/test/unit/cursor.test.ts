@@ -1,5 +1,6 @@
 import { ValidationError } from '@shop/kit';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../../src/domain/cursor';
+import type { SortKey } from '../../src/domain/product';
 
 const ID = '0dfeb6db-385b-5f8c-94fc-d5a2ded8bc48';
 const raw = (json: unknown): string => Buffer.from(JSON.stringify(json)).toString('base64url');
@@ -45,6 +46,27 @@ describe('cursor', () => {
     expect(() => decodeCursor(cursor, 'price_asc')).toThrow(ValidationError);
     expect(() => decodeCursor(cursor, 'newest')).toThrow(ValidationError);
     expect(() => decodeCursor(cursor, 'name_asc')).toThrow(ValidationError);
+  });
+
+  // Issue 10: values that passed the old checks and failed the SQL (a 502) instead of the request.
+  it.each<[string, string, SortKey]>([
+    ['a price past the integer column', raw({ s: 'price_asc', v: 2_147_483_648, id: ID }), 'price_asc'],
+    ['the largest safe integer as a price', raw({ s: 'price_desc', v: Number.MAX_SAFE_INTEGER, id: ID }), 'price_desc'],
+    ['a rank too large for a real', raw({ s: 'relevance', v: 1e300, id: ID }), 'relevance'],
+    ['a rank that underflows a real', raw({ s: 'relevance', v: 1e-50, id: ID }), 'relevance'],
+    ['a name longer than the column', raw({ s: 'name_asc', v: 'n'.repeat(201), id: ID }), 'name_asc'],
+    ['a name with NUL', raw({ s: 'name_asc', v: 'Lamp\u0000', id: ID }), 'name_asc'],
+    ['30 February', raw({ s: 'newest', v: '2024-02-30T00:00:00.000Z', id: ID }), 'newest'],
+    ['a date of "1"', raw({ s: 'newest', v: '1', id: ID }), 'newest'],
+    ['a urn:uuid id', raw({ s: 'price_asc', v: 1, id: `urn:uuid:${ID}` }), 'price_asc'],
+    ['an unknown key', raw({ s: 'price_asc', v: 1, id: ID, x: 1 }), 'price_asc'],
+  ])('when the cursor holds %s, then it is a 400 invalid-cursor, never a query', (_what, cursor, sort) => {
+    expect(() => decodeCursor(cursor, sort)).toThrow(expect.objectContaining({ status: 400, code: 'invalid-cursor' }));
+  });
+
+  it('when a rank is 0 or an ordinary real, then it is accepted', () => {
+    expect(decodeCursor(raw({ s: 'relevance', v: 0, id: ID }), 'relevance').value).toBe(0);
+    expect(decodeCursor(raw({ s: 'relevance', v: 1e-20, id: ID }), 'relevance').value).toBe(1e-20);
   });
 
   it('when the id is upper case, then it is decoded in the canonical lower case', () => {

@@ -1,4 +1,4 @@
-import { IDENTITY_HEADER, IDENTITY_SIG_HEADER } from '@shop/kit';
+import { IDENTITY_DELEGATED_HEADER, IDENTITY_HEADER, IDENTITY_SIG_HEADER } from '@shop/kit';
 import type { Context, Middleware } from 'koa';
 
 // What every answer of the public edge carries, whatever route (or none) handled it: it runs before the
@@ -26,6 +26,7 @@ export function edge(options: EdgeOptions): Middleware {
     // Upstreams trust only the identity the gateway signs; a client's own copy never goes further.
     delete ctx.req.headers[IDENTITY_HEADER];
     delete ctx.req.headers[IDENTITY_SIG_HEADER];
+    delete ctx.req.headers[IDENTITY_DELEGATED_HEADER];
     ctx.set(SECURITY_HEADERS);
     if (ctx.get('authorization')) ctx.set('Cache-Control', 'no-store');
     if (cors(ctx, allowed)) return;
@@ -53,22 +54,4 @@ function cors(ctx: Context, allowed: ReadonlySet<string>): boolean {
   // A refused origin's preflight is answered too, without CORS headers: the browser then blocks the call.
   if (preflight) ctx.status = 204;
   return preflight;
-}
-
-/**
- * The address rate limits and the users service count by: the socket peer, or, behind exactly one trusted
- * proxy (TRUST_PROXY=true), the last X-Forwarded-For hop, the one that proxy appended itself. Earlier
- * hops are whatever the client wrote.
- */
-export function clientAddress(ctx: Context, trustProxy: boolean): string {
-  const forwarded = trustProxy
-    ? ctx
-        .get('x-forwarded-for')
-        .split(',')
-        .map((h) => h.trim())
-        .filter(Boolean)
-        .pop()
-    : undefined;
-  const address = forwarded ?? ctx.req.socket.remoteAddress ?? 'unknown';
-  return address.replace(/^::ffff:/, '');
 }

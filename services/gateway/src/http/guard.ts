@@ -4,7 +4,7 @@ import { bearerToken, unauthorized, type TokenVerifier } from '../auth/verify-to
 import { rateLimitHeaders, strictest, type RateClass, type Verdict } from '../domain/rate-limit';
 import type { RateLimiter } from '../domain/rate-limiter';
 import { authorize, type Access } from '../domain/roles';
-import { clientAddress } from './edge';
+import { clientAddress, type ClientAddressRules } from './client-address';
 
 /** What the guard learned about the caller, for the route's handler. */
 export interface CallerState {
@@ -15,7 +15,8 @@ export interface CallerState {
 export interface GuardDeps {
   limiter: RateLimiter;
   verifyToken: TokenVerifier;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entry is the client's (INGRESS_PROXY_HOPS, DIRECT_PROXY_HOPS). */
+  clientAddress: ClientAddressRules;
   /** A counter store slower than this is treated as failed (the request is served unlimited). */
   limiterTimeoutMs: number;
   logger: Logger;
@@ -49,7 +50,7 @@ const forbidden = () =>
  */
 export function guard(route: { access: Access; rateLimit: RateClass }, deps: GuardDeps): Middleware {
   return async (ctx, next) => {
-    const clientId = clientAddress(ctx, deps.trustProxy);
+    const clientId = clientAddress(ctx, deps.clientAddress);
     const verdicts: Verdict[] = [];
     await count(ctx, deps, route.rateLimit, `client:${clientId}`, verdicts);
     let identity: Identity | undefined;

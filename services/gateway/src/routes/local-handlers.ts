@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from '@shop/kit';
 import { buildOpenApi } from '../domain/openapi';
 import { buildOverview } from '../domain/overview';
@@ -8,7 +9,7 @@ import { API_PREFIX, routeTable } from './table';
 
 export interface LocalHandlerDeps {
   upstream: Upstream;
-  identityKey: string;
+  identityKey: KeyObject;
   overviewPartTimeoutMs: number;
   logger: Logger;
 }
@@ -25,9 +26,13 @@ export function localHandlers(deps: LocalHandlerDeps): RouterDeps['locals'] {
     }));
 
   const overview: LocalHandler = async ({ identity }) => {
-    const headers = upstreamHeaders(deps.identityKey, identity);
+    // Each part gets the caller's identity signed for its own service only.
     const get = (appId: string, path: string) =>
-      callWithDeadline(deps.upstream, { appId, method: 'GET', path, headers }, deps.overviewPartTimeoutMs);
+      callWithDeadline(
+        deps.upstream,
+        { appId, method: 'GET', path, headers: upstreamHeaders(deps.identityKey, appId, identity) },
+        deps.overviewPartTimeoutMs,
+      );
     return buildOverview(
       { profile: () => get('users', '/me'), cart: () => get('cart', '/cart'), recentOrders: () => get('orders', '/orders?limit=5') },
       (part, err) => deps.logger.warn('overview served without a part', { 'overview.part': part, err }),

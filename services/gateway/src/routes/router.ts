@@ -1,5 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
-import { AppError, validate, type Identity } from '@shop/kit';
+import { AppError, ValidationError, validate, type Identity } from '@shop/kit';
 import type { Context } from 'koa';
 import { guard, type CallerState, type GuardDeps } from '../http/guard';
 import { callWithDeadline, upstreamHeaders, type Upstream } from '../upstream/upstream';
@@ -19,7 +20,7 @@ export type LocalHandler = (input: RouteInput, ctx: Context) => Promise<unknown>
 export interface RouterDeps extends GuardDeps {
   upstream: Upstream;
   upstreamTimeoutMs: number;
-  identityKey: string;
+  identityKey: KeyObject;
   locals: Record<Extract<Target, { kind: 'local' }>['handler'], LocalHandler>;
 }
 
@@ -62,7 +63,7 @@ function parse(route: GatewayRoute, ctx: Context): RouteInput {
 
 function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInput, deps: RouterDeps, ctx: Context): Promise<unknown> {
   const forwarded: Record<string, string> = {};
-  for (const h of target.forwardHeaders ?? []) if (ctx.get(h)) forwarded[h] = ctx.get(h);
+  for (const h of target.forwardHeaders ?? []) if (ctx.get(h)) forwarded[h] = forwardable(h, ctx.get(h));
   const path = target.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(String(input.params[name])));
   return callWithDeadline(
     deps.upstream,
@@ -71,10 +72,26 @@ function forward(target: Extract<Target, { kind: 'upstream' }>, input: RouteInpu
       method: target.method,
       path: path + queryString(input.query),
       ...(input.body === undefined ? {} : { body: input.body }),
-      headers: { ...forwarded, ...upstreamHeaders(deps.identityKey, input.identity, target.sendClientId ? input.clientId : undefined) },
+      headers: {
+        ...forwarded,
+        ...upstreamHeaders(deps.identityKey, target.appId, input.identity, {
+          ...(target.sendClientId ? { clientId: input.clientId } : {}),
+          ...(target.onBehalfOf ? { onBehalfOf: target.onBehalfOf } : {}),
+        }),
+      },
     },
     deps.upstreamTimeoutMs,
   );
+}
+
+// The sidecars carry headers as gRPC metadata, which takes printable ASCII only: anything else would fail
+// the call (a 503), so it is the client's mistake, said here.
+const PRINTABLE_ASCII = /^[\x20-\x7e]{1,256}$/;
+
+function forwardable(name: string, value: string): string {
+  if (!PRINTABLE_ASCII.test(value))
+    throw new ValidationError([{ field: `headers.${name}`, message: 'must be 1 to 256 printable ASCII characters' }]);
+  return value;
 }
 
 function queryString(query: Record<string, unknown>): string {

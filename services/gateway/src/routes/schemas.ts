@@ -56,8 +56,9 @@ export const productQuery = {
   properties: {
     q: { type: 'string', minLength: 1, maxLength: 200 },
     category: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 },
-    minPrice: { type: 'integer', minimum: 0 },
-    maxPrice: { type: 'integer', minimum: 0 },
+    // Prices are PostgreSQL integers: a bound past 2^31 - 1 would fail the query, not match nothing.
+    minPrice: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+    maxPrice: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
     inStock: { type: 'boolean' },
     sort: { type: 'string', enum: ['relevance', 'price_asc', 'price_desc', 'name_asc', 'newest'] },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
@@ -171,8 +172,11 @@ export const problem = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
+      maxItems: 20,
+      description: 'the fields that failed (the first 20)',
       items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
     },
+    errorsOmitted: { type: 'integer', description: 'how many more fields failed than `errors` lists' },
   },
   required: ['type', 'title', 'status'],
 } as const;

@@ -20,6 +20,11 @@ export type Target =
       sendClientId?: boolean;
       /** Client request headers the callee needs (e.g. `idempotency-key`); no other client header is sent. */
       forwardHeaders?: readonly string[];
+      /**
+       * Apps the callee calls in turn as the caller (checkout reads the cart): each gets an identity of
+       * its own, signed for it and carried along, so the callee never needs a key to make one.
+       */
+      onBehalfOf?: readonly string[];
     }
   | { kind: 'local'; handler: 'openapi' | 'overview' };
 
@@ -49,7 +54,12 @@ const users = (method: Method, path: string, extra: { sendClientId?: boolean } =
   ...extra,
 });
 const catalog = (path: string, method: Method = 'GET'): Target => ({ kind: 'upstream', appId: 'catalog', method, path });
-const to = (appId: string, method: Method, path: string, extra: { forwardHeaders?: readonly string[] } = {}): Target => ({
+const to = (
+  appId: string,
+  method: Method,
+  path: string,
+  extra: { forwardHeaders?: readonly string[]; onBehalfOf?: readonly string[] } = {},
+): Target => ({
   kind: 'upstream',
   appId,
   method,
@@ -361,7 +371,8 @@ export const routeTable: readonly GatewayRoute[] = [
       shippingAddress: { name: 'Ann', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
     },
     response: { status: 202, description: 'The order was accepted; follow its status at /orders/{orderId}', schema: s.checkoutAccepted },
-    target: to('orders', 'POST', '/orders', { forwardHeaders: ['idempotency-key'] }),
+    // Checkout reads the customer's cart and saved payment method, and empties the cart, as the customer.
+    target: to('orders', 'POST', '/orders', { forwardHeaders: ['idempotency-key'], onBehalfOf: ['cart', 'payments'] }),
   },
   {
     method: 'GET',

@@ -55,12 +55,13 @@ function refine(e: unknown, appId: string): unknown {
   if (!(e instanceof DependencyError)) {
     const errors = Array.isArray(failure.body?.errors) ? failure.body.errors.filter(isFieldProblem) : [];
     const retryAfter = failure.body?.retryAfter;
+    const omitted = failure.body?.errorsOmitted;
     return new AppError({
       status: e.status,
       code: e.code,
       title: e.title,
       ...(e.detail ? { detail: e.detail } : {}),
-      ...(errors.length ? { errors } : {}),
+      ...(errors.length ? { errors, errorCount: errors.length + (typeof omitted === 'number' && omitted > 0 ? omitted : 0) } : {}),
       ...(e.status === 429
         ? {
             headers: {

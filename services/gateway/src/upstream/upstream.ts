@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { AppError, signIdentity, type Identity, type Method } from '@shop/kit';
 
 /** One call to another app of the shop. The gateway reaches upstreams only through this interface. */
@@ -51,10 +52,19 @@ export async function callWithDeadline(upstream: Upstream, request: UpstreamRequ
 }
 
 /**
- * The headers an upstream trusts: the signed identity of a signed-in caller and, where the route says so,
- * the client's address. The request id and trace context are added by the kit's invokeApp; nothing the
- * client sent is copied.
+ * The headers an upstream trusts: the identity of a signed-in caller, signed for that upstream (`appId`)
+ * only, with one for each app it may call as the caller in turn (`onBehalfOf`), and, where the route says
+ * so, the client's address. The request id and trace context are added by the kit's invokeApp; nothing
+ * the client sent is copied.
  */
-export function upstreamHeaders(identityKey: string, identity: Identity | undefined, clientId?: string): Record<string, string> {
-  return { ...(identity ? signIdentity(identityKey, identity) : {}), ...(clientId ? { 'x-client-id': clientId } : {}) };
+export function upstreamHeaders(
+  identityKey: KeyObject,
+  appId: string,
+  identity: Identity | undefined,
+  extra: { clientId?: string; onBehalfOf?: readonly string[] } = {},
+): Record<string, string> {
+  return {
+    ...(identity ? signIdentity(identityKey, appId, identity, extra.onBehalfOf ? { onBehalfOf: extra.onBehalfOf } : {}) : {}),
+    ...(extra.clientId ? { 'x-client-id': extra.clientId } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 // The gateway as it runs for real: two replicas (each its own process and daprd sidecar) in front of the
 // catalog (its process, its sidecar, PostgreSQL), rate-limit counters in the Redis state store. Clients
-// call the gateway's app port directly: it is the public entry and does not require APP_API_TOKEN.
+// call the gateway's app port directly (no app token: it is the public entry), the test standing as one
+// trusted proxy in front of it (DIRECT_PROXY_HOPS=1), so its X-Forwarded-For entry is the client.
 import { randomBytes } from 'node:crypto';
 import { Stack, createTempDatabase, type TempDatabase } from '@shop/testkit';
 
@@ -15,7 +16,7 @@ const env = {
   RATE_LIMIT_READ: String(READ_LIMIT),
   RATE_LIMIT_AUTH: String(AUTH_LIMIT),
   RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
-  TRUST_PROXY: 'true',
+  DIRECT_PROXY_HOPS: '1',
 };
 
 /** A client address unique to this run: the Redis is shared with every other run and test. */
@@ -82,7 +83,9 @@ describe('gateway rate limits through real sidecars and Redis', () => {
     const starts = [Math.floor(Date.now() / windowMs) * windowMs, Math.floor(Date.now() / windowMs) * windowMs - windowMs];
     const stored = [];
     for (const start of starts) {
-      const res = await fetch(`${stack.get('gateway').daprUrl}/v1.0/state/statestore/ratelimit:read:client:${client}:${start}`);
+      const res = await fetch(`${stack.get('gateway').daprUrl}/v1.0/state/statestore/ratelimit:read:client:${client}:${start}`, {
+        headers: stack.daprHeaders('gateway'),
+      });
       if (res.status === 200) stored.push(await res.json());
     }
     expect(stored).toEqual([{ count: READ_LIMIT }]);
@@ -102,7 +105,9 @@ describe('gateway rate limits through real sidecars and Redis', () => {
     const windowMs = WINDOW_SECONDS * 1000;
     const start = Math.floor(Date.now() / windowMs) * windowMs;
     for (const s of [start, start - windowMs]) {
-      const res = await fetch(`${stack.get('gateway').daprUrl}/v1.0/state/statestore/${keyPrefix}:${s}`);
+      const res = await fetch(`${stack.get('gateway').daprUrl}/v1.0/state/statestore/${keyPrefix}:${s}`, {
+        headers: stack.daprHeaders('gateway'),
+      });
       if (res.status === 200) return ((await res.json()) as { count: number }).count;
     }
     return undefined;
@@ -143,7 +148,9 @@ describe('gateway rate limits through real sidecars and Redis', () => {
   });
 
   it('when the gateway is invoked through its own sidecar (as the ingress does), then it answers too', async () => {
-    const res = await fetch(stack.invokeUrl('gateway', 'gateway', 'api/v1/categories'), { headers: { 'x-forwarded-for': newClient() } });
+    const res = await fetch(stack.invokeUrl('gateway', 'gateway', 'api/v1/categories'), {
+      headers: { 'x-forwarded-for': newClient(), ...stack.daprHeaders('gateway') },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Json).items.length).toBeGreaterThan(0);
   });

@@ -6,10 +6,12 @@ describe('gateway configuration', () => {
     expect(loadConfig({})).toMatchObject({
       port: 3000,
       secretStore: 'secretstore',
-      identityKeySecret: 'gateway-identity-key',
+      identityPrivateKeySecret: 'gateway-identity-private-key',
       stateStore: 'statestore',
       corsOrigins: [],
-      trustProxy: false,
+      ingressProxyHops: 0,
+      directProxyHops: 0,
+      opsPort: 9300,
       bodyLimit: '100kb',
       rateLimitWindowSeconds: 60,
       rateLimitAuth: 10,
@@ -36,7 +38,11 @@ describe('gateway configuration', () => {
     ['CORS_ORIGINS', 'https://shop.example/path'],
     ['RATE_LIMIT_READ', '0'],
     ['RATE_LIMIT_LEASE_MAX', '0'],
-    ['TRUST_PROXY', 'yes'],
+    ['INGRESS_PROXY_HOPS', '-1'],
+    ['DIRECT_PROXY_HOPS', 'one'],
+    ['OPS_PORT', '0'],
+    // Retired: set, it stops start-up rather than be silently ignored.
+    ['TRUST_PROXY', 'true'],
     ['UPSTREAM_TIMEOUT_MS', 'soon'],
   ])('when %s is %s, then start-up stops naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

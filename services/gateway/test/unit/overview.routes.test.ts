@@ -1,6 +1,6 @@
 import { verifyIdentity } from '@shop/kit';
 import { never, unreachable, upstreamProblem } from '../fixtures/fake-upstream';
-import { IDENTITY_KEY, startGateway, type Harness } from '../fixtures/harness';
+import { startGateway, upstreamVerifier, type Harness } from '../fixtures/harness';
 
 const profile = { id: 'cust-1', email: 'ann@example.com', name: 'Ann' };
 const cart = { itemCount: 2, total: { amount: 4200, currency: 'USD' } };
@@ -35,7 +35,11 @@ describe('GET /api/v1/me/overview', () => {
     expect(body).toEqual({ profile, cart, recentOrders: orders.items, degraded: [] });
     const last = gw.upstream.calls.slice(-3);
     expect(last.map((c) => `${c.appId} ${c.path}`).sort()).toEqual(['cart /cart', 'orders /orders?limit=5', 'users /me']);
-    for (const call of last) expect(verifyIdentity(IDENTITY_KEY, call.headers ?? {})).toEqual({ sub: 'cust-1', role: 'customer' });
+    for (const call of last)
+      expect(verifyIdentity(upstreamVerifier(call.appId), call.headers ?? {})).toEqual({ sub: 'cust-1', role: 'customer' });
+    // Each part's identity is signed for its own service: cart's is refused by users.
+    const toCart = last.find((c) => c.appId === 'cart')!;
+    expect(() => verifyIdentity(upstreamVerifier('users'), toCart.headers ?? {})).toThrow(/another service/);
   });
 
   it('when cart and orders are not deployed, then 200 with them null and named as degraded', async () => {

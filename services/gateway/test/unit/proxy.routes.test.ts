@@ -1,7 +1,8 @@
-import { verifyIdentity } from '@shop/kit';
+import { identityHeadersFor, verifyIdentity } from '@shop/kit';
+import { routeTable } from '../../src/routes/table';
 import { DEADLINE_HEADER } from '../../src/upstream/upstream';
 import { never, unreachable, upstreamProblem } from '../fixtures/fake-upstream';
-import { IDENTITY_KEY, json, startGateway, type Harness } from '../fixtures/harness';
+import { json, startGateway, upstreamVerifier, type Harness } from '../fixtures/harness';
 
 type Json = Record<string, any>;
 const PRODUCT_ID = '0b7e7c1e-5d0a-4c4e-9f3a-2a1b3c4d5e6f';
@@ -146,7 +147,37 @@ describe('the gateway in front of its upstreams', () => {
     });
     expect(res.status).toBe(200);
     const headers = gw.upstream.callsTo('users', '/me').at(-1)?.headers ?? {};
-    expect(verifyIdentity(IDENTITY_KEY, headers)).toEqual({ sub: 'cust-7', role: 'customer' });
+    expect(verifyIdentity(upstreamVerifier('users'), headers)).toEqual({ sub: 'cust-7', role: 'customer' });
+  });
+
+  it('when a signed-in client is forwarded, then the identity is signed for that upstream only: another service refuses it', async () => {
+    await gw.request('/api/v1/me', { bearer: await gw.token({ sub: 'cust-8', role: 'customer' }) });
+    const headers = gw.upstream.callsTo('users', '/me').at(-1)?.headers ?? {};
+    for (const other of ['cart', 'orders', 'payments', 'catalog'])
+      expect(() => verifyIdentity(upstreamVerifier(other), headers)).toThrow(/another service/);
+    expect(headers['x-shop-identity-delegated']).toBeUndefined();
+  });
+
+  it('when a customer checks out, then orders gets its identity and one for each of cart and payments, each good only there', async () => {
+    gw.upstream.on('orders', 'POST', '/orders', () => ({ orderId: 'o-1', status: 'placed' }));
+    const res = await gw.request('/api/v1/orders', {
+      ...json(routeTable.find((r) => r.operationId === 'checkout')!.example),
+      bearer: await gw.token({ sub: 'cust-9', role: 'customer' }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1', 'x-shop-identity-delegated': 'forged.forged' },
+    });
+    expect(res.status).toBe(202);
+    const headers = gw.upstream.callsTo('orders', '/orders').at(-1)?.headers ?? {};
+    const atOrders = verifyIdentity(upstreamVerifier('orders'), headers)!;
+    expect(atOrders).toMatchObject({ sub: 'cust-9', role: 'customer' });
+    expect(Object.keys(atOrders.delegated ?? {}).sort()).toEqual(['cart', 'payments']);
+    expect(verifyIdentity(upstreamVerifier('cart'), identityHeadersFor(atOrders, 'cart'))).toEqual({ sub: 'cust-9', role: 'customer' });
+    expect(verifyIdentity(upstreamVerifier('payments'), identityHeadersFor(atOrders, 'payments'))).toEqual({
+      sub: 'cust-9',
+      role: 'customer',
+    });
+    // What orders got for itself is refused by cart, and what it got for cart is refused by payments.
+    expect(() => verifyIdentity(upstreamVerifier('cart'), headers)).toThrow(/another service/);
+    expect(() => verifyIdentity(upstreamVerifier('payments'), identityHeadersFor(atOrders, 'cart'))).toThrow(/another service/);
   });
 
   it('when the OpenAPI document is asked, then it is served as JSON and lists the routes', async () => {

@@ -1,7 +1,9 @@
 // The order aggregate: its events, the state they fold into, and the decisions that produce new
 // events. Pure: no Koa, Dapr or TypeORM. Handlers ask `decide…` what to record; a `noop` means the
 // event was already applied (a redelivery) or no longer matters; `early` means a prerequisite has not
-// been recorded yet, so the delivery should be retried.
+// been recorded yet, so the delivery should be retried; `refuse` means the event contradicts what the
+// order knows (a reservation of other lines, an authorization of another amount): forged or corrupt,
+// it changes nothing and can never succeed.
 import type { EventData } from '@shop/contracts';
 import type {
   OrderCancelled,
@@ -90,13 +92,30 @@ function evolve(s: OrderState, e: OrderEvent): OrderState {
   }
 }
 
-export type Decision = { record: OrderChange } | { noop: string } | { early: string };
+export type Decision = { record: OrderChange } | { noop: string } | { early: string } | { refuse: string };
 
 const noop = (why: string): Decision => ({ noop: why });
 const early = (why: string): Decision => ({ early: why });
+const refuse = (why: string): Decision => ({ refuse: why });
 
-export function decideStockReserved(s: OrderState): Decision {
+type Line = { productId: string; quantity: number };
+
+/** Units per product: a reservation must hold exactly what the order asked for, however it is split. */
+function unitsByProduct(lines: readonly Line[]): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const l of lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
+  return units;
+}
+
+export function sameLines(a: readonly Line[], b: readonly Line[]): boolean {
+  const x = unitsByProduct(a);
+  const y = unitsByProduct(b);
+  return x.size === y.size && [...x].every(([id, n]) => y.get(id) === n);
+}
+
+export function decideStockReserved(s: OrderState, reserved: readonly Line[]): Decision {
   if (s.status !== 'placed') return noop(`stock outcome already recorded (${s.status})`);
+  if (!sameLines(reserved, s.placed.lines)) return refuse("the reservation does not hold the order's lines");
   return { record: { type: 'order.stock-reserved.v1', data: { total: s.placed.total, paymentToken: s.placed.paymentMethod.token } } };
 }
 
@@ -106,6 +125,10 @@ export function decideStockRejected(s: OrderState, reason: string): Decision {
 }
 
 export function decidePaymentAuthorized(s: OrderState, paymentId: string, amount: Placed['total']): Decision {
+  if (TERMINAL.has(s.status)) return noop(`payment outcome not expected in ${s.status}`);
+  const total = s.placed.total;
+  if (amount.amount !== total.amount || amount.currency !== total.currency)
+    return refuse(`authorized ${amount.amount} ${amount.currency}, the order's total is ${total.amount} ${total.currency}`);
   if (s.status === 'placed') return early('payment authorized before the stock reservation was recorded');
   if (s.status !== 'stock-reserved') return noop(`payment outcome not expected in ${s.status}`);
   return { record: { type: 'order.payment-authorized.v1', data: { paymentId, amount } } };

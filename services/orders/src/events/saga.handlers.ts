@@ -68,7 +68,7 @@ export function sagaHandlers(deps: SagaDeps): EventHandler<never>[] {
   // from that event alone (confirm, cancel), it is taken at once: waiting for the event to come back
   // through the outbox would add the sidecar's outbox delay (a fixed second per message) to checkout.
   const handlers: EventHandler<never>[] = [
-    on(StockReserved, (d) => advance(d.orderId, decideStockReserved)),
+    on(StockReserved, (d) => advance(d.orderId, (s) => decideStockReserved(s, d.lines))),
     on(StockRejected, async (d) => {
       await advance(d.orderId, (s) => decideStockRejected(s, d.reason));
       await advance(d.orderId, cancelAfterFailure);

@@ -1,7 +1,7 @@
 import { AppError, requireIdentity, route } from '@shop/kit';
 import type { SagaDeps } from '../events/saga.handlers';
 import { shipConfirmedOrders } from '../use-cases/fulfillment';
-import { rebuildReadModel } from '../use-cases/rebuild-read-model';
+import { exclusiveRebuild } from '../use-cases/rebuild-read-model';
 import type { SagaRedrive } from '../use-cases/redrive-sagas';
 
 /**
@@ -9,11 +9,13 @@ import type { SagaRedrive } from '../use-cases/redrive-sagas';
  * sagas again), and the read-model rebuild for operators.
  */
 export function operationRoutes(deps: SagaDeps, bindingName: string, redrive: SagaRedrive) {
+  const rebuild = exclusiveRebuild(deps);
   return [
     route({
       method: 'POST',
       path: `/${bindingName}`,
       summary: 'Cron input binding: ship confirmed orders, publish again the last event of stalled sagas',
+      deliveryOnly: true,
       handle: async () => ({ shipped: await shipConfirmedOrders(deps), redriven: await redrive.run() }),
     }),
     route({
@@ -22,7 +24,7 @@ export function operationRoutes(deps: SagaDeps, bindingName: string, redrive: Sa
       summary: 'Rebuild the order history from the event store (admin)',
       handle: async (_input, ctx) => {
         if (requireIdentity(ctx.state).role !== 'admin') throw new AppError({ status: 403, code: 'forbidden', title: 'Admins only' });
-        return rebuildReadModel(deps);
+        return rebuild();
       },
     }),
   ];

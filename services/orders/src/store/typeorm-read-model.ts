@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ValidationError } from '@shop/kit';
 import { timelineDetail, type OrderEvent } from '../domain/order';
+import { decodeOrderCursor, encodeOrderCursor } from '../domain/order-cursor';
 import type { OrderDetail, OrderPage, OrderReadModel, OrderSummary } from './read-model';
 
 const STATUS_BY_TYPE: Record<OrderEvent['type'], string> = {
@@ -132,7 +132,7 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
   }
 
   async list(filter: { customerId?: string; limit: number; cursor?: string }): Promise<OrderPage> {
-    const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    const after = filter.cursor ? decodeOrderCursor(filter.cursor) : undefined;
     const params: unknown[] = [filter.limit + 1];
     const where: string[] = [];
     if (filter.customerId) where.push(`customer_id = $${params.push(filter.customerId)}`);
@@ -143,7 +143,10 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
     );
     const page = rows.slice(0, filter.limit).map(summary);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last.placedAt, last.id) : null };
+    return {
+      items: page,
+      nextCursor: rows.length > filter.limit && last ? encodeOrderCursor({ placedAt: last.placedAt, id: last.id }) : null,
+    };
   }
 
   async confirmedIds(limit: number): Promise<string[]> {
@@ -179,19 +182,4 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
   async clear(): Promise<void> {
     await this.ds.query('TRUNCATE order_timeline, order_view');
   }
-}
-
-function encodeCursor(placedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([placedAt, id])).toString('base64url');
-}
-
-function decodeCursor(raw: string): { placedAt: string; id: string } {
-  try {
-    const [placedAt, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof placedAt === 'string' && !Number.isNaN(Date.parse(placedAt)) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id))
-      return { placedAt, id };
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ field: 'query.cursor', message: 'is not a valid cursor' }]);
 }

@@ -1,4 +1,4 @@
-import { EtagMismatchError, type Logger } from '@shop/kit';
+import { DropEvent, EtagMismatchError, type Logger } from '@shop/kit';
 import { fold, stamp, type Decision, type OrderState } from '../domain/order';
 import type { OrderEventStore } from '../store/event-store';
 
@@ -9,7 +9,8 @@ export type Outcome = 'recorded' | 'noop' | 'unknown-order';
 /**
  * Loads an order, asks `decide` what to record, and appends it with the stream's ETag. A concurrent
  * append makes the ETag stale: reload and decide again (the decision may now be a no-op). An `early`
- * decision throws, so the event is redelivered once its prerequisite is recorded.
+ * decision throws, so the event is redelivered once its prerequisite is recorded; a `refuse` decision
+ * throws DropEvent: the event goes to dead letter, the order is unchanged.
  */
 export async function advanceOrder(
   deps: { events: OrderEventStore; logger: Logger; now: () => Date },
@@ -26,6 +27,7 @@ export async function advanceOrder(
       return 'noop';
     }
     if ('early' in decision) throw new Error(`order ${orderId}: ${decision.early}`);
+    if ('refuse' in decision) throw new DropEvent(`order ${orderId}: ${decision.refuse}`);
     const event = stamp(decision.record, orderId, state.customerId, state.version + 1, deps.now());
     try {
       await deps.events.append(orderId, event, stream);

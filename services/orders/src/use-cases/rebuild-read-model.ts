@@ -1,3 +1,4 @@
+import { ConflictError } from '@shop/kit';
 import { fold } from '../domain/order';
 import type { OrderEventStore } from '../store/event-store';
 import type { OrderReadModel } from '../store/read-model';
@@ -30,4 +31,22 @@ export async function rebuildReadModel(deps: {
     after = ids[ids.length - 1];
   }
   return { orders, events };
+}
+
+/**
+ * The rebuild, one at a time in this process: a second one would clear the projection under the first,
+ * whose next event then finds no order to advance (a 500). It is refused with 409 instead. (Replicas do
+ * not coordinate: two rebuilds sent to two replicas at once can still collide.)
+ */
+export function exclusiveRebuild(deps: Parameters<typeof rebuildReadModel>[0]): () => Promise<{ orders: number; events: number }> {
+  let running = false;
+  return async () => {
+    if (running) throw new ConflictError('rebuild-in-progress', 'A rebuild of the order history is running; retry when it has finished');
+    running = true;
+    try {
+      return await rebuildReadModel(deps);
+    } finally {
+      running = false;
+    }
+  };
 }

@@ -1,7 +1,18 @@
 // Stand-ins for the cart and payments apps, served by the test itself behind REAL sidecars (so orders
 // reaches them through Dapr service invocation exactly as in production). They answer what orders asks.
+import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
-import { createApp, createLogger, createMetrics, identityParser, NotFoundError, requireIdentity, route, routerFor } from '@shop/kit';
+import {
+  createApp,
+  createLogger,
+  createMetrics,
+  identityParser,
+  identityVerifier,
+  NotFoundError,
+  requireIdentity,
+  route,
+  routerFor,
+} from '@shop/kit';
 import { freePort } from '@shop/testkit';
 import type { CartLine } from '../../src/domain/checkout';
 
@@ -11,15 +22,16 @@ export interface Fakes {
   cleared: string[];
 }
 
+/** `identityKey`: the gateway's public key; each fake accepts only identities signed for its own app id, as the real ones do. */
 export async function serveFakes(
-  identityKey: string,
+  identityKey: KeyObject,
 ): Promise<{ fakes: Fakes; cartPort: number; paymentsPort: number; close: () => Promise<void> }> {
   const fakes: Fakes = { carts: new Map(), methods: new Map(), cleared: [] };
   const logger = createLogger({ service: 'fake', level: 'error' });
   const cart = createApp({
     logger,
     metrics: createMetrics('fake-cart'),
-    middleware: [identityParser(identityKey)],
+    middleware: [identityParser(identityVerifier(identityKey, 'cart'))],
     routers: [
       routerFor([
         route({
@@ -45,7 +57,7 @@ export async function serveFakes(
   const payments = createApp({
     logger,
     metrics: createMetrics('fake-payments'),
-    middleware: [identityParser(identityKey)],
+    middleware: [identityParser(identityVerifier(identityKey, 'payments'))],
     routers: [
       routerFor([
         route({

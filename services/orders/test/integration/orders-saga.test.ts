@@ -4,12 +4,15 @@
 // real sidecars.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { signIdentity } from '@shop/kit';
+import { identityPublicKey, identitySigningKey, signIdentity } from '@shop/kit';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
 import { serveFakes } from './fakes';
 
-const key = devSecrets()['gateway-identity-key']!;
-const admin = signIdentity(key, { sub: randomUUID(), role: 'admin' });
+const key = identitySigningKey(devSecrets()['gateway-identity-private-key']!);
+const admin = signIdentity(key, 'orders', { sub: randomUUID(), role: 'admin' });
+// What the gateway sends orders for a checkout: the customer's identity for orders, and one each for the
+// cart and payments, which orders calls as the customer.
+const forCheckout = { onBehalfOf: ['cart', 'payments'] };
 const address = { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 const price = { amount: 1250, currency: 'USD' };
 
@@ -20,7 +23,7 @@ describe('orders saga through real sidecars', () => {
 
   beforeAll(async () => {
     db = await createTempDatabase('orders_it');
-    fakes = await serveFakes(key);
+    fakes = await serveFakes(identityPublicKey(devSecrets()['gateway-identity-public-key']!));
     stack = await Stack.start({
       apps: [
         // Stalled sagas are started again after 5 s rather than a minute, so the test can watch it happen.
@@ -55,13 +58,13 @@ describe('orders saga through real sidecars', () => {
         priceChanged: false,
       },
     ]);
-    return { sub, token, headers: signIdentity(key, { sub, role: 'customer' }) };
+    return { sub, token, headers: signIdentity(key, 'orders', { sub, role: 'customer' }, forCheckout) };
   }
 
   const call = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {
     const res = await fetch(stack.invokeUrl('orders', 'orders', path), {
       method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...init.headers },
+      headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders'), ...init.headers },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
     return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
@@ -76,7 +79,7 @@ describe('orders saga through real sidecars', () => {
     const owner = topic === 'stock' ? 'catalog' : 'payments';
     const res = await fetch(`${stack.get(owner).daprUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.type=${type}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...stack.daprHeaders(owner) },
       body: JSON.stringify(data),
     });
     expect(res.status).toBe(204);
@@ -90,12 +93,15 @@ describe('orders saga through real sidecars', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const reserved = (orderId: string) =>
-    publish('stock', 'stock.reserved.v1', {
+  // What catalog reserves: exactly the order's lines (orders refuses a reservation of anything else).
+  const reserved = async (orderId: string) => {
+    const order = await waitFor(orderId, 'placed');
+    await publish('stock', 'stock.reserved.v1', {
       orderId,
-      lines: [{ productId: randomUUID(), quantity: 2 }],
+      lines: order.lines.map((l: any) => ({ productId: l.productId, quantity: l.quantity })),
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
+  };
 
   it('when a customer checks out, then 202 with an order that the outbox publishes and the read model projects', async () => {
     const c = customer();
@@ -144,8 +150,12 @@ describe('orders saga through real sidecars', () => {
     const { body } = await checkout(customer());
     await waitFor(body.orderId, 'placed');
     await reserved(body.orderId);
-    await reserved(body.orderId); // a duplicate delivery changes nothing
     await waitFor(body.orderId, 'stock-reserved');
+    await publish('stock', 'stock.reserved.v1', {
+      orderId: body.orderId,
+      lines: (await waitFor(body.orderId, 'stock-reserved')).lines.map((l: any) => ({ productId: l.productId, quantity: l.quantity })),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    }); // a duplicate delivery changes nothing
     await publish('payments', 'payment.authorized.v1', {
       orderId: body.orderId,
       paymentId: 'pay_123',
@@ -189,6 +199,19 @@ describe('orders saga through real sidecars', () => {
     expect((await call(`orders`, { headers: b.headers })).body.items.map((o: any) => o.id)).not.toContain(body.orderId);
   });
 
+  it("when a checkout comes without the gateway's identities for cart and payments, then 403 and no order: orders cannot act as the customer on its own", async () => {
+    const c = customer();
+    const own = signIdentity(key, 'orders', { sub: c.sub, role: 'customer' });
+    const res = await call('orders', {
+      method: 'POST',
+      headers: { ...own, 'idempotency-key': randomUUID() },
+      body: { paymentMethod: c.token, shippingAddress: address },
+    });
+    expect(res.status).toBe(403);
+    expect(fakes.fakes.cleared).not.toContain(c.sub);
+    expect((await call('orders', { headers: c.headers })).body.items).toEqual([]);
+  });
+
   it('when the checkout is malformed or unauthenticated, then 4xx problem+json naming the problem', async () => {
     const c = customer();
     expect(
@@ -220,13 +243,16 @@ describe('orders saga through real sidecars', () => {
     const { body } = await checkout(customer());
     await waitFor(body.orderId, 'placed');
     const daprUrl = stack.get('orders').daprUrl;
-    const stored = (await (await fetch(`${daprUrl}/v1.0/state/orderstore/order-${body.orderId}`)).json()) as { events: any[] };
+    const asOrders = stack.daprHeaders('orders');
+    const stored = (await (await fetch(`${daprUrl}/v1.0/state/orderstore/order-${body.orderId}`, { headers: asOrders })).json()) as {
+      events: any[];
+    };
     const lostId = randomUUID();
     const longAgo = new Date(Date.now() - 60_000).toISOString();
     const events = stored.events.map((e) => ({ ...e, data: { ...e.data, orderId: lostId, occurredAt: longAgo } }));
     const saved = await fetch(`${daprUrl}/v1.0/state/orderstore`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asOrders },
       body: JSON.stringify([{ key: `order-${lostId}`, value: { orderId: lostId, events } }]),
     });
     expect(saved.status).toBe(204);

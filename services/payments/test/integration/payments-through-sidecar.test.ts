@@ -1,9 +1,9 @@
 // Payments as it runs for real: its process started from dapr/run.yaml, its daprd sidecar with the
-// repository's components (paymentstore and pubsub on the local Redis, the identity key from the secret
-// store). Cards are tokenized through service invocation; order events are published through the
+// repository's components (paymentstore and pubsub on the local Redis, the gateway's identity public key
+// from the secret store). Cards are tokenized through service invocation; order events are published through the
 // payments sidecar and their effect is observed through the admin view of the payment record.
 import { randomUUID } from 'node:crypto';
-import { signIdentity } from '@shop/kit';
+import { identitySigningKey, signIdentity } from '@shop/kit';
 import { Stack, devSecrets } from '@shop/testkit';
 
 type Json = Record<string, any>;
@@ -18,9 +18,9 @@ const CARDS = {
 
 describe('payments through its Dapr sidecar', () => {
   let stack: Stack;
-  const key = devSecrets()['gateway-identity-key']!;
-  const customer = (sub: string) => signIdentity(key, { sub, role: 'customer' });
-  const admin = () => signIdentity(key, { sub: randomUUID(), role: 'admin' });
+  const key = identitySigningKey(devSecrets()['gateway-identity-private-key']!);
+  const customer = (sub: string) => signIdentity(key, 'payments', { sub, role: 'customer' });
+  const admin = () => signIdentity(key, 'payments', { sub: randomUUID(), role: 'admin' });
 
   beforeAll(async () => {
     // An app-less orders sidecar publishes the order events: only orders may publish to topic `orders`.
@@ -33,7 +33,7 @@ describe('payments through its Dapr sidecar', () => {
   const invoke = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await fetch(stack.invokeUrl('payments', 'payments', path), {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...headers, ...stack.daprHeaders('payments'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -46,7 +46,11 @@ describe('payments through its Dapr sidecar', () => {
   };
   const publish = async (type: string, data: Json) => {
     const url = `${stack.get('orders').daprUrl}/v1.0/publish/pubsub/orders?metadata.cloudevent.type=${type}`;
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders') },
+      body: JSON.stringify(data),
+    });
     expect(res.status).toBe(204);
   };
   const paymentOf = (orderId: string) => invoke('GET', `payments/${orderId}`, admin());

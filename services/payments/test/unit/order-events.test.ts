@@ -1,6 +1,6 @@
 // The order event handlers through the app's subscription routes, as the sidecar delivers them, with
 // in-memory stores: SUCCESS / RETRY / DROP answers, idempotency, lost ETag races, failed publishes.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { OrderCancelled, OrderConfirmed, OrderStockReserved, type EventData } from '@shop/contracts';
 import { createMetrics } from '@shop/kit';
 import { createPaymentsApp } from '../../src/app';
@@ -24,7 +24,7 @@ describe('order events', () => {
     const app = createPaymentsApp({
       logger: log.logger,
       metrics: createMetrics('payments-test'),
-      identityKey: 'k',
+      identityKey: generateKeyPairSync('ed25519').publicKey,
       methods,
       payments,
       publisher,

@@ -1,12 +1,12 @@
 // The payments HTTP API in-process (app.callback() on a loopback port) with in-memory stores: identity,
 // validation, ownership, and that no card number ever reaches a response or a log line.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createMetrics, signIdentity, type Identity } from '@shop/kit';
 import { createPaymentsApp } from '../../src/app';
 import type { PaymentRecord } from '../../src/domain/payment';
 import { MemoryPaymentMethodStore, MemoryPaymentStore, RecordingPublisher, listen, memoryLogger } from './fakes';
 
-const KEY = 'test-identity-key';
+const GATEWAY = generateKeyPairSync('ed25519');
 const NOW = new Date('2026-11-30T10:00:00Z');
 const CARDS = ['4242424242424242', '4000000000000002', '4000000000009995', '378282246310005', '4242424242424241', '6011111111111117'];
 
@@ -20,7 +20,7 @@ describe('payments API', () => {
     const app = createPaymentsApp({
       logger: log.logger,
       metrics: createMetrics('payments-test'),
-      identityKey: KEY,
+      identityKey: GATEWAY.publicKey,
       methods,
       payments,
       publisher: new RecordingPublisher(),
@@ -30,7 +30,8 @@ describe('payments API', () => {
   });
   afterAll(() => server.close());
 
-  const as = (sub: string, role: Identity['role'] = 'customer') => signIdentity(KEY, { sub, role });
+  const as = (sub: string, role: Identity['role'] = 'customer', audience = 'payments') =>
+    signIdentity(GATEWAY.privateKey, audience, { sub, role });
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
       method,
@@ -71,6 +72,11 @@ describe('payments API', () => {
     expect((await call('GET', '/payment-methods', {})).status).toBe(401);
     const forged = { ...as(randomUUID()), 'x-shop-identity-sig': 'forged' };
     expect((await call('GET', '/payment-methods', forged)).status).toBe(401);
+  });
+
+  it('when the identity was signed for another service (cart, orders), then 401', async () => {
+    expect((await call('GET', '/payment-methods', as(randomUUID(), 'customer', 'cart'))).status).toBe(401);
+    expect((await call('GET', '/payment-methods', as(randomUUID(), 'customer', 'orders'))).status).toBe(401);
   });
 
   it.each([

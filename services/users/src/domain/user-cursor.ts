@@ -1,4 +1,4 @@
-import { ValidationError } from '@shop/kit';
+import { fromCursor, isIsoInstant, isoInstantSchema, toCursor, UUID_PATTERN } from '@shop/kit';
 
 /** Where a page of users ended: the last row's (createdAt, id); the next page is strictly after it. */
 export interface UserPosition {
@@ -6,30 +6,26 @@ export interface UserPosition {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BASE64URL = /^[A-Za-z0-9_-]{1,512}$/;
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// What a cursor may hold: the instant and id of a row, as the store wrote them. Anything else (a date
+// PostgreSQL refuses, an id that is no UUID) is a 400 invalid-cursor, never a failed query.
+const positionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { c: isoInstantSchema, id: { type: 'string', format: 'uuid' } },
+  required: ['c', 'id'],
+} as const;
 
 export function isUuid(value: string): boolean {
-  return UUID.test(value);
+  return UUID_PATTERN.test(value);
 }
 
 /** Opaque to clients: base64url of a small JSON, so its shape may change without an API change. */
 export function encodeUserCursor(position: UserPosition): string {
-  return Buffer.from(JSON.stringify({ c: position.createdAt, id: position.id }), 'utf8').toString('base64url');
+  return toCursor({ c: position.createdAt, id: position.id });
 }
 
-/** A malformed cursor is a 400 on query.cursor, never a database error. */
+/** A malformed or tampered cursor is a 400 invalid-cursor on query.cursor, never a database error. */
 export function decodeUserCursor(raw: string): UserPosition {
-  let json: unknown;
-  try {
-    json = BASE64URL.test(raw) ? JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) : undefined;
-  } catch {
-    json = undefined;
-  }
-  const { c, id } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  if (typeof c !== 'string' || typeof id !== 'string' || !ISO_UTC.test(c) || Number.isNaN(Date.parse(c)) || !isUuid(id)) {
-    throw new ValidationError([{ field: 'query.cursor', message: 'is not a valid cursor' }]);
-  }
+  const { c, id } = fromCursor(raw, positionSchema, (p) => isIsoInstant(p.c));
   return { createdAt: c, id: id.toLowerCase() };
 }

@@ -3,13 +3,18 @@ import { DependencyError, EtagMismatchError, type DaprStateStore } from '@shop/k
 import { ttlSeconds, type FailureWindow } from '../domain/throttle';
 import type { FailureCounterStore } from './failure-counter-store';
 
-const MAX_ATTEMPTS = 8;
+// A burst of parallel attempts on one counter (one account, one client) makes each of them lose a few
+// rounds before its write lands: enough attempts, with back-off that spreads them out, that none gives up.
+// The limit bounds the contenders anyway: once a window is full, an attempt reads it and writes nothing.
+export const MAX_ATTEMPTS = 12;
+const MAX_BACKOFF_MS = 64;
 
 /**
  * Login failure counters in a Dapr state store (any with ETags and TTL: Redis here). Updates are
  * read-modify-write with the read's ETag, retried a bounded number of times when another replica wrote
- * in between. Creating a counter cannot carry an ETag (Dapr has no "insert if absent"), so the very first
- * failures of a window may race; every later increment is exact.
+ * in between. The first write of a window has no ETag to send: it is a create (Dapr's first-write
+ * concurrency without an ETag, "only if absent"), so of a burst of parallel first failures one creates
+ * the counter and the others find it there, read it again and count on top: none is lost.
  */
 export class DaprFailureCounterStore implements FailureCounterStore {
   constructor(
@@ -26,6 +31,7 @@ export class DaprFailureCounterStore implements FailureCounterStore {
         if (next === current) return;
         const etag = stored?.etag || undefined;
         if (next === undefined) await this.state.delete(key, etag);
+        else if (!stored) await this.state.create(key, next, { ttlSeconds: ttlSeconds(next, this.now()) });
         else await this.state.save(key, next, { ...(etag ? { etag } : {}), ttlSeconds: ttlSeconds(next, this.now()) });
         return;
       } catch (e) {
@@ -37,8 +43,8 @@ export class DaprFailureCounterStore implements FailureCounterStore {
             e,
           );
         }
-        // Jittered, growing back-off, so contending replicas stop colliding.
-        await sleep(Math.random() * 5 * attempt);
+        // Exponential back-off with full jitter, so contending callers stop colliding.
+        await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
       }
     }
   }

@@ -1,11 +1,13 @@
 // The users service as it runs for real: its process started from dapr/run.yaml, its daprd sidecar with
-// the repository's components, its secrets (database URL, signing key, identity key, admin) read from
+// the repository's components, its secrets (database URL, signing key, identity public key, admin) read from
 // the secret store, PostgreSQL migrated, and login failure counters in the shared local Redis. Every
 // test uses its own emails and client id, so runs never share a throttling counter.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { signIdentity } from '@shop/kit';
+import { DaprStateStore, createDaprClient, createLogger, identitySigningKey, signIdentity } from '@shop/kit';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
+import type { FailureWindow } from '../../src/domain/throttle';
+import { DaprFailureCounterStore } from '../../src/store/dapr-failure-counter-store';
 import { PASSWORD, UsersClient, type Json } from '../support/users-client';
 
 describe('users through its Dapr sidecar', () => {
@@ -32,7 +34,7 @@ describe('users through its Dapr sidecar', () => {
   beforeAll(async () => {
     db = await createTempDatabase('users_it');
     stack = await Stack.start({ apps: [{ appId: 'users' }], secrets: { 'users-db-url': db.url } });
-    client = new UsersClient(stack, devSecrets()['gateway-identity-key']!);
+    client = new UsersClient(stack, identitySigningKey(devSecrets()['gateway-identity-private-key']!));
     canary.email = newEmail('canary');
     canary.id = (await register(canary.email)).id as string;
   });
@@ -168,6 +170,42 @@ describe('users through its Dapr sidecar', () => {
       expect(statuses.sort()).toEqual([401, 401, 401, 401, 429, 429, 429, 429]);
     });
 
+    it('when the first failures of a window arrive in parallel, then they are all counted: only the limit get a password check', async () => {
+      const email = newEmail('first-burst');
+      await register(email);
+      // No counter yet: the burst races to create it. Creating is first-write (only if absent), so the
+      // losers count on top of the winner instead of overwriting it.
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => login(email, 'wrong password').then((r) => r.status)));
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    });
+
+    it('when twenty failures of one account are counted at once in the Redis state store, then the counter says twenty', async () => {
+      const sidecar = stack.get('users');
+      // The SDK logs every lost ETag race as an error: expected here, so not printed.
+      const quiet = createLogger({ service: 'users-it', level: 'error' });
+      quiet.silent = true;
+      const dapr = createDaprClient(
+        {
+          daprHost: '127.0.0.1',
+          daprHttpPort: sidecar.ports.http,
+          ...(sidecar.daprApiToken ? { daprApiToken: sidecar.daprApiToken } : {}),
+        },
+        quiet,
+      );
+      const state = new DaprStateStore<FailureWindow>(dapr, 'statestore');
+      const counters = new DaprFailureCounterStore(state);
+      const key = `login-failures:account:it-${randomUUID()}`;
+      const count = (w: FailureWindow | undefined): FailureWindow => ({
+        failures: (w?.failures ?? 0) + 1,
+        resetAt: w?.resetAt ?? Date.now() + 600_000,
+      });
+      await Promise.all(Array.from({ length: 20 }, () => counters.update(key, count)));
+      expect((await state.get(key))?.value.failures).toBe(20);
+      await counters.delete(key);
+      await dapr.stop();
+    });
+
     it('when a refresh token is used, then it rotates; reusing the old one is 401 and revokes the new one too', async () => {
       const email = newEmail();
       await register(email);
@@ -202,8 +240,10 @@ describe('users through its Dapr sidecar', () => {
 
     it('when the identity signature is forged, then 401', async () => {
       const user = await register();
-      const headers = signIdentity('not-the-gateway-key', { sub: user.id, role: 'customer' });
+      const headers = signIdentity(generateKeyPairSync('ed25519').privateKey, 'users', { sub: user.id, role: 'customer' });
       expect((await call('GET', 'me', { headers })).status).toBe(401);
+      // Signed by the gateway, but for another service: no good here either.
+      expect((await call('GET', 'me', { headers: as(user.id, 'customer', 'cart') })).status).toBe(401);
       const tampered = {
         ...as(user.id),
         'x-shop-identity': Buffer.from(JSON.stringify({ sub: user.id, role: 'admin', exp: 4e9 })).toString('base64url'),
@@ -310,7 +350,7 @@ describe('users through its Dapr sidecar', () => {
     const app = stack.get('users');
     expect((await fetch(`${app.appUrl}/.well-known/jwks.json`)).status).toBe(401);
     expect((await fetch(`${app.appUrl}/.well-known/jwks.json`, { headers: { 'dapr-api-token': app.appApiToken } })).status).toBe(200);
-    const ready = (await (await fetch(`${app.appUrl}/readyz`)).json()) as Json;
+    const ready = (await (await fetch(`${app.opsUrl}/readyz`)).json()) as Json;
     expect(ready).toMatchObject({ status: 'ready' });
     expect(ready.checks.map((c: Json) => c.name).sort()).toEqual(['dapr-sidecar', 'postgres']);
   });

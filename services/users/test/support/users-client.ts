@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { signIdentity, type Role } from '@shop/kit';
 import type { Stack } from '@shop/testkit';
 
@@ -22,7 +22,7 @@ export class UsersClient {
 
   constructor(
     private readonly stack: Stack,
-    private readonly identityKey: string,
+    private readonly identityKey: KeyObject,
   ) {}
 
   newEmail(tag = 'user'): string {
@@ -36,16 +36,20 @@ export class UsersClient {
   async call(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
     const res = await fetch(this.stack.invokeUrl('users', 'users', path), {
       method,
-      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...this.stack.daprHeaders('users'),
+        ...options.headers,
+      },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Json) : {} };
   }
 
-  /** The headers the gateway adds for a signed-in caller. */
-  as(sub: string, role: Role = 'customer'): Record<string, string> {
-    return signIdentity(this.identityKey, { sub, role });
+  /** The headers the gateway adds for a signed-in caller (signed for `audience`: users unless a test says). */
+  as(sub: string, role: Role = 'customer', audience = 'users'): Record<string, string> {
+    return signIdentity(this.identityKey, audience, { sub, role });
   }
 
   login(email: string, password: string, clientId = this.newClient()): Promise<Reply> {
