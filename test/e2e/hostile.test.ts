@@ -190,6 +190,17 @@ describe('sidecars: who may invoke whom is decided on a proven (mTLS) caller id,
     expect(await invoke(via, app, method, verb)).toBe(403);
   });
 
+  it.each([
+    ['orders', 'fulfillment-cron'],
+    ['catalog', 'reservation-sweep-cron'],
+    ['orders', 'events/stock/stock.reserved.v1'],
+    ['payments', 'events/orders/order.confirmed.v1'],
+    ['catalog', 'dapr/subscribe'],
+  ])('when the gateway, which may invoke %s, invokes its delivery route /%s, then the app answers 404', async (app, route) => {
+    const verb = route === 'dapr/subscribe' ? 'GET' : 'POST';
+    expect(await invoke('gateway', app, route, verb)).toBe(404);
+  });
+
   it('when cart reads products from catalog, which its policy allows, then it is served', async () => {
     expect(await invoke('cart', 'catalog', 'products?limit=1')).toBe(200);
   });
