@@ -23,18 +23,37 @@ const run = promisify(execFile);
 const ctl = (...args: string[]) => run(process.env.RABBITMQCTL ?? 'rabbitmqctl', args, { timeout: 60_000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Consumers of each app queue (`<app>-<topic>`), dead-letter queues left out. */
+async function consumers(vhost: string): Promise<Map<string, number>> {
+  const { stdout } = await ctl('list_queues', '-q', '-p', vhost, 'name', 'consumers');
+  return new Map(
+    stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length === 2 && !f[0]!.startsWith('dlq-') && f[0] !== 'deadletter')
+      .map((f) => [f[0]!, Number(f[1])] as const),
+  );
+}
+
+/**
+ * The broker is back when every app queue has its consumer again: the sidecars reconnect some seconds
+ * after it starts, and only then can a collision leave a second one (checking earlier finds nothing).
+ */
+async function untilResubscribed(vhost: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while ([...(await consumers(vhost)).values()].some((n) => n < 1)) {
+    if (Date.now() > end) throw new Error(`the sidecars did not subscribe again within ${ms} ms`);
+    await sleep(500);
+  }
+}
+
 /**
  * App queues (`<app>-<topic>`) with more consumers than the one replica each app runs here: the mark of a
  * subscription that collided and registered a second, unread consumer. (Messages held unacknowledged are
  * no sign on their own: the outbox's internal queue holds each for a second by design.)
  */
 async function wedgedQueues(vhost: string): Promise<string[]> {
-  const { stdout } = await ctl('list_queues', '-q', '-p', vhost, 'name', 'consumers');
-  return stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length === 2 && !f[0]!.startsWith('dlq-') && f[0] !== 'deadletter' && Number(f[1]) > 1)
-    .map((f) => f[0]!);
+  return [...(await consumers(vhost))].filter(([, n]) => n > 1).map(([name]) => name);
 }
 
 // The broker behind `pubsub` in the profile this run uses (DAPR_PROFILE).
@@ -98,12 +117,14 @@ describe('RabbitMQ restarted during checkouts', () => {
     }
     const url = shop.stack.infrastructure.env[pubsub.metadata.find((m) => m.name === 'connectionString')!.envRef!]!;
     const vhost = decodeURIComponent(new URL(url).pathname.slice(1));
+    await untilResubscribed(vhost);
     const wedgedAfterRestart = await wedgedQueues(vhost);
     const log: string[] = [`wedged after the broker restart: ${wedgedAfterRestart.join(', ') || 'none'}`];
     // Runbook (1): restart the sidecar of any app whose queue looks wedged, and again while one does.
     let restart = [...new Set(wedgedAfterRestart.map((q) => q.split('-')[0]!))];
     for (let round = 1; restart.length && round <= 3; round++) {
       for (const app of restart) await shop.stack.restartSidecar(app);
+      await untilResubscribed(vhost);
       const wedged = await wedgedQueues(vhost);
       log.push(`round ${round}: restarted ${restart.join(', ')}; still wedged: ${wedged.join(', ') || 'none'}`);
       restart = [...new Set(wedged.map((q) => q.split('-')[0]!))];
