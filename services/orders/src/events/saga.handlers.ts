@@ -34,6 +34,7 @@ import {
 import type { OrderEventStore } from '../store/event-store';
 import type { OrderReadModel } from '../store/read-model';
 import { advanceOrder } from '../use-cases/advance-order';
+import { projectOrderEvent } from '../use-cases/catch-up-read-model';
 
 export interface SagaDeps {
   events: OrderEventStore;
@@ -52,10 +53,11 @@ export function sagaHandlers(deps: SagaDeps): EventHandler<never>[] {
     if ((await advanceOrder(deps, orderId, decide)) === 'unknown-order')
       deps.logger.warn('event for an unknown order', { 'order.id': orderId });
   };
-  // Our own events: project each into the read model, then take the saga's next step, if any.
+  // Our own events: project each into the read model (catching up from the stream if one before it was
+  // never projected), then take the saga's next step, if any.
   const own = <E extends EventDef>(def: E, next?: (s: OrderState) => Decision) =>
     on(def, async (data) => {
-      await deps.readModel.project({ type: def.type, data } as OrderEvent);
+      await projectOrderEvent(deps, { type: def.type, data } as OrderEvent);
       const orderId = (data as { orderId: string }).orderId;
       if (next) await advance(orderId, next);
     });

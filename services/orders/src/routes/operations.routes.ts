@@ -3,6 +3,7 @@ import type { SagaDeps } from '../events/saga.handlers';
 import { shipConfirmedOrders } from '../use-cases/fulfillment';
 import { exclusiveRebuild } from '../use-cases/rebuild-read-model';
 import type { SagaRedrive } from '../use-cases/redrive-sagas';
+import { rebuildBodySchema } from './schemas';
 
 /**
  * Routes the platform calls: the fulfillment cron binding (ships confirmed orders, and starts stalled
@@ -14,17 +15,18 @@ export function operationRoutes(deps: SagaDeps, bindingName: string, redrive: Sa
     route({
       method: 'POST',
       path: `/${bindingName}`,
-      summary: 'Cron input binding: ship confirmed orders, publish again the last event of stalled sagas',
+      summary: 'Cron input binding: ship confirmed orders, publish again the last event of stalled sagas, catch up lagging histories',
       deliveryOnly: true,
-      handle: async () => ({ shipped: await shipConfirmedOrders(deps), redriven: await redrive.run() }),
+      handle: async () => ({ shipped: await shipConfirmedOrders(deps), ...(await redrive.run()) }),
     }),
     route({
       method: 'POST',
       path: '/admin/read-model/rebuild',
-      summary: 'Rebuild the order history from the event store (admin)',
-      handle: async (_input, ctx) => {
+      summary: 'Rebuild the order history from the event store (admin); orders without a stream are kept unless prune is true',
+      body: rebuildBodySchema,
+      handle: async ({ body }, ctx) => {
         if (requireIdentity(ctx.state).role !== 'admin') throw new AppError({ status: 403, code: 'forbidden', title: 'Admins only' });
-        return rebuild();
+        return rebuild({ prune: body.prune === true });
       },
     }),
   ];

@@ -25,5 +25,12 @@ export const orderIdSchema = {
   required: ['id'],
 } as const;
 
+/** The read-model rebuild: `prune` (explicitly true) deletes the history of orders whose stream is missing. */
+export const rebuildBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { prune: { type: 'boolean', default: false } },
+} as const;
+
 /** Printable ASCII, as the IETF Idempotency-Key draft expects of a key; bounded. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;

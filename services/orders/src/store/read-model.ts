@@ -24,10 +24,24 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
+/**
+ * What `project` did with an event: moved the order on; found its version already held (a redelivery);
+ * or found it beyond the version held (`held`, 0 when the order is not projected at all), a gap that
+ * only the event stream can fill, so nothing was written.
+ */
+export type Projection = { status: 'projected' } | { status: 'already-held' } | { status: 'gap'; held: number };
+
 /** The order history, projected from the events; every method is idempotent per (order, version). */
 export interface OrderReadModel {
   register(orderId: string, customerId: string): Promise<void>;
-  project(event: OrderEvent): Promise<void>;
+  /** Projects one event, only if it follows the version held (so the history never skips an event). */
+  project(event: OrderEvent): Promise<Projection>;
+  /** The version of the order projected here; 0 when it is not projected. */
+  versionOf(orderId: string): Promise<number>;
+  /** Replaces the order's projection, at once, by the projection of `events` (its whole stream, in order). */
+  replace(orderId: string, events: readonly OrderEvent[]): Promise<void>;
+  /** Deletes the order's projection (not its registration); false when there was none. */
+  remove(orderId: string): Promise<boolean>;
   get(orderId: string): Promise<OrderDetail | undefined>;
   list(filter: { customerId?: string; limit: number; cursor?: string }): Promise<OrderPage>;
   /** Orders confirmed and not shipped, oldest first. */
@@ -37,6 +51,6 @@ export interface OrderReadModel {
    * projected) whose last change here is older than `before`: the ones whose saga may have stalled.
    */
   unfinishedIds(before: Date, limit: number): Promise<string[]>;
-  registeredIds(afterId: string | undefined, limit: number): Promise<string[]>;
-  clear(): Promise<void>;
+  /** Every order id known here, registered at checkout or projected, in id order after `afterId`. */
+  knownIds(afterId: string | undefined, limit: number): Promise<string[]>;
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { timelineDetail, type OrderEvent } from '../domain/order';
 import { decodeOrderCursor, encodeOrderCursor } from '../domain/order-cursor';
-import type { OrderDetail, OrderPage, OrderReadModel, OrderSummary } from './read-model';
+import type { OrderDetail, OrderPage, OrderReadModel, OrderSummary, Projection } from './read-model';
 
 const STATUS_BY_TYPE: Record<OrderEvent['type'], string> = {
   'order.placed.v1': 'placed',
@@ -49,30 +49,68 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
     await this.ds.query('INSERT INTO order_registry (order_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [orderId, customerId]);
   }
 
-  async project(e: OrderEvent): Promise<void> {
+  project(e: OrderEvent): Promise<Projection> {
+    return this.ds.transaction((m) => this.projectIn(m, e));
+  }
+
+  async versionOf(orderId: string): Promise<number> {
+    const [row] = await this.ds.query<Array<{ version: number }>>('SELECT version FROM order_view WHERE id = $1', [orderId]);
+    return row?.version ?? 0;
+  }
+
+  async replace(orderId: string, events: readonly OrderEvent[]): Promise<void> {
     await this.ds.transaction(async (m) => {
-      const d = e.data;
-      await m.query(
-        `INSERT INTO order_timeline (order_id, version, type, occurred_at, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [d.orderId, d.version, e.type, d.occurredAt, JSON.stringify(timelineDetail(e))],
-      );
-      if (e.type === 'order.placed.v1') await this.insertPlaced(m, e);
-      else await this.advance(m, e);
+      await lockOrder(m, orderId);
+      await m.query('DELETE FROM order_view WHERE id = $1', [orderId]);
+      await m.query('DELETE FROM order_timeline WHERE order_id = $1', [orderId]);
+      for (const e of events) {
+        const done = await this.projectIn(m, e);
+        if (done.status === 'gap') throw new Error(`order ${orderId}: v${e.data.version} does not follow v${done.held} in its stream`);
+      }
     });
   }
 
-  private async insertPlaced(m: EntityManager, e: OrderEvent): Promise<void> {
+  async remove(orderId: string): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      await lockOrder(m, orderId);
+      const [, timeline] = await m.query<[unknown, number]>('DELETE FROM order_timeline WHERE order_id = $1', [orderId]);
+      const [, view] = await m.query<[unknown, number]>('DELETE FROM order_view WHERE id = $1', [orderId]);
+      return timeline + view > 0;
+    });
+  }
+
+  /**
+   * Projects `e` if it follows the version held. The order is locked first, so projections of one order
+   * (live deliveries, catch-ups, a rebuild's replace) run one after the other and see each other's work.
+   */
+  private async projectIn(m: EntityManager, e: OrderEvent): Promise<Projection> {
+    const d = e.data;
+    await lockOrder(m, d.orderId);
+    const [row] = await m.query<Array<{ version: number }>>('SELECT version FROM order_view WHERE id = $1', [d.orderId]);
+    const held = row?.version ?? 0;
+    if (d.version > held + 1) return { status: 'gap', held };
+    // Written for an event already held too: it fills a hole an earlier projector may have left.
+    await m.query(
+      `INSERT INTO order_timeline (order_id, version, type, occurred_at, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [d.orderId, d.version, e.type, d.occurredAt, JSON.stringify(timelineDetail(e))],
+    );
+    const moved = e.type === 'order.placed.v1' ? await this.insertPlaced(m, e) : await this.advance(m, e);
+    return { status: moved ? 'projected' : 'already-held' };
+  }
+
+  private async insertPlaced(m: EntityManager, e: OrderEvent): Promise<boolean> {
     const d = e.data as OrderEvent['data'] & {
       total: { amount: number; currency: string };
       lines: unknown[];
       shippingAddress: unknown;
       paymentMethod: { brand: string; last4: string };
     };
-    await m.query(
+    const inserted = await m.query<unknown[]>(
       `INSERT INTO order_view (id, customer_id, status, version, total_amount, currency, lines, shipping_address,
          payment_brand, payment_last4, placed_at, updated_at)
        VALUES ($1, $2, 'placed', $3, $4, $5, $6, $7, $8, $9, $10, $10)
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
       [
         d.orderId,
         d.customerId,
@@ -86,10 +124,11 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
         d.occurredAt,
       ],
     );
+    return inserted.length > 0;
   }
 
-  /** Later events move the status forward; an older or repeated one changes nothing (timeline aside). */
-  private async advance(m: EntityManager, e: OrderEvent): Promise<void> {
+  /** A later event moves the status forward; an older or repeated one changes nothing (timeline aside). */
+  private async advance(m: EntityManager, e: OrderEvent): Promise<boolean> {
     const d = e.data;
     const [, updated] = await m.query<[unknown, number]>(
       `UPDATE order_view SET status = $2, version = $3, updated_at = $4,
@@ -105,11 +144,7 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
         (d.trackingNumber as string) ?? null,
       ],
     );
-    if (updated === 0) {
-      const exists = await m.query<unknown[]>('SELECT 1 FROM order_view WHERE id = $1', [d.orderId]);
-      // Delivered before its order.placed.v1: fail so the delivery is retried once that has arrived.
-      if (exists.length === 0) throw new Error(`order ${d.orderId} v${d.version} arrived before the order was projected`);
-    }
+    return updated > 0;
   }
 
   async get(orderId: string): Promise<OrderDetail | undefined> {
@@ -171,15 +206,17 @@ export class TypeOrmOrderReadModel implements OrderReadModel {
     return rows.map((r) => r.id);
   }
 
-  async registeredIds(afterId: string | undefined, limit: number): Promise<string[]> {
-    const rows = await this.ds.query<Array<{ order_id: string }>>(
-      `SELECT order_id FROM order_registry WHERE ($1::uuid IS NULL OR order_id > $1::uuid) ORDER BY order_id LIMIT $2`,
+  async knownIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    const rows = await this.ds.query<Array<{ id: string }>>(
+      `SELECT id FROM (SELECT order_id AS id FROM order_registry UNION SELECT id FROM order_view) known
+        WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2`,
       [afterId ?? null, limit],
     );
-    return rows.map((r) => r.order_id);
+    return rows.map((r) => r.id);
   }
+}
 
-  async clear(): Promise<void> {
-    await this.ds.query('TRUNCATE order_timeline, order_view');
-  }
+/** Serializes the projection work on one order (the two-key advisory lock space is separate from migrations'). */
+async function lockOrder(m: EntityManager, orderId: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('order_view'), hashtext($1))`, [orderId]);
 }

@@ -1,5 +1,7 @@
 import { EtagMismatchError } from '@shop/kit';
+import type { OrderEvent } from '../domain/order';
 import type { SagaDeps } from '../events/saga.handlers';
+import { catchUp } from './catch-up-read-model';
 
 /** Orders looked at per run, oldest first. */
 const BATCH = 200;
@@ -12,6 +14,10 @@ const BATCH = 200;
  * again, through the outbox like any other. Every handler of an order event is idempotent, so a saga
  * that was only slow loses nothing but the work of a duplicate. An order is looked at no more than once
  * per `afterMs` by a replica, so one that stays stuck (its consumer is down) is retried, not flooded.
+ *
+ * The same look finds an order history that lags its stream (an event of the order was never projected
+ * here): the missing events are projected from the stream, however recent they are, so the history
+ * and the fulfillment sweep, which reads it, do not wait for a delivery that may never come.
  */
 export class SagaRedrive {
   private readonly lastLook = new Map<string, number>();
@@ -21,20 +27,26 @@ export class SagaRedrive {
     private readonly afterMs: number,
   ) {}
 
-  /** One pass (the fulfillment cron calls it); returns how many orders had their last event published again. */
-  async run(): Promise<number> {
+  /**
+   * One pass (the fulfillment cron calls it): how many orders had their last event published again, and
+   * how many had their history caught up with their stream.
+   */
+  async run(): Promise<{ redriven: number; caughtUp: number }> {
     const now = this.deps.now().getTime();
     const ids = await this.deps.readModel.unfinishedIds(new Date(now - this.afterMs), BATCH);
     const candidates = new Set(ids);
     for (const id of this.lastLook.keys()) if (!candidates.has(id)) this.lastLook.delete(id);
     let redriven = 0;
+    let caughtUp = 0;
     for (const id of ids) {
       if (now - (this.lastLook.get(id) ?? Number.NEGATIVE_INFINITY) < this.afterMs) continue;
       this.lastLook.set(id, now);
       // No stream: the checkout registered the order but its append failed; there is no saga to drive.
       const stream = await this.deps.events.load(id);
       const last = stream?.events.at(-1);
-      if (!stream || !last || now - Date.parse(last.data.occurredAt) < this.afterMs) continue;
+      if (!stream || !last) continue;
+      if (await this.catchUp(id, stream.events)) caughtUp++;
+      if (now - Date.parse(last.data.occurredAt) < this.afterMs) continue;
       try {
         await this.deps.events.republishLast(id, stream);
       } catch (e) {
@@ -48,6 +60,18 @@ export class SagaRedrive {
       });
       redriven++;
     }
-    return redriven;
+    return { redriven, caughtUp };
+  }
+
+  /** True when the order's history lagged its stream and now holds it; a corrupt stream is logged, not fatal to the pass. */
+  private async catchUp(id: string, stream: OrderEvent[]): Promise<boolean> {
+    const held = await this.deps.readModel.versionOf(id);
+    if (held >= stream.at(-1)!.data.version) return false;
+    try {
+      return (await catchUp(this.deps, stream, held)) > held;
+    } catch (err) {
+      this.deps.logger.error('order history cannot catch up with its stream', { 'order.id': id, err });
+      return false;
+    }
   }
 }

@@ -103,6 +103,87 @@ describe('orders saga through real sidecars', () => {
     });
   };
 
+  /** The orders sidecar's event store, as the orders app reads and writes it. */
+  const stateUrl = (suffix = '') => `${stack.get('orders').daprUrl}/v1.0/state/orderstore${suffix}`;
+  const storedStream = async (orderId: string) =>
+    ((await (await fetch(stateUrl(`/order-${orderId}`), { headers: stack.daprHeaders('orders') })).json()) as { events: any[] }).events;
+  /**
+   * Writes a whole stream under `orderId` as DaprOrderEventStore does. `publish`: through the state
+   * transaction, so the outbox publishes its last event only (the ones before it are lost on the way);
+   * otherwise with a plain save, so nothing at all is published.
+   */
+  const writeStream = async (orderId: string, events: any[], publish: boolean) => {
+    const doc = { key: `order-${orderId}`, value: { orderId, events } };
+    const last = events[events.length - 1];
+    const res = publish
+      ? await fetch(stateUrl('/transaction'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders') },
+          body: JSON.stringify({
+            operations: [
+              { operation: 'upsert', request: { ...doc, metadata: { type: last.type } } },
+              {
+                operation: 'upsert',
+                request: { key: doc.key, value: last.data, metadata: { 'outbox.projection': 'true', contentType: 'application/json' } },
+              },
+            ],
+          }),
+        })
+      : await fetch(stateUrl(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...stack.daprHeaders('orders') },
+          body: JSON.stringify([doc]),
+        });
+    expect(res.status).toBe(204);
+  };
+  /** A stream of a real order's order.placed.v1 under a new id, then stock rejected and the order cancelled. */
+  const cancelledStream = async (orderId: string, at: Date) => {
+    const { body } = await checkout(customer());
+    const [placed] = await storedStream(body.orderId);
+    const base = { orderId, customerId: placed.data.customerId, occurredAt: at.toISOString() };
+    return [
+      { ...placed, data: { ...placed.data, ...base, version: 1 } },
+      { type: 'order.stock-rejected.v1', data: { ...base, version: 2, reason: 'out-of-stock' } },
+      { type: 'order.cancelled.v1', data: { ...base, version: 3, reason: 'out-of-stock' } },
+    ];
+  };
+  const sql = async (text: string, params: unknown[] = []) => {
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      return (await pg.query(text, params)).rows;
+    } finally {
+      await pg.end();
+    }
+  };
+  /** An order as the read model holds it (status, version, timeline), undefined when not projected. */
+  const history = async (orderId: string) => {
+    const [view] = await sql('SELECT status, version FROM order_view WHERE id = $1', [orderId]);
+    const timeline = await sql('SELECT version, type FROM order_timeline WHERE order_id = $1 ORDER BY version', [orderId]);
+    return view && { status: view.status, version: view.version, timeline: timeline.map((t) => `v${t.version} ${t.type}`) };
+  };
+  /** The same, as the event store says it must be. */
+  const asStored = (events: any[]) => ({
+    status: /^order\.(.+)\.v1$/.exec(events[events.length - 1].type)![1],
+    version: events.length,
+    timeline: events.map((e) => `v${e.data.version} ${e.type}`),
+  });
+  /** Polls the read model until `done` holds of the order's history, or fails with what it holds. */
+  const historyWhen = async (orderId: string, done: (h: Awaited<ReturnType<typeof history>>) => boolean, ms = 20_000) => {
+    const end = Date.now() + ms;
+    for (let h = await history(orderId); ; h = await history(orderId)) {
+      if (done(h)) return h;
+      if (Date.now() > end) throw new Error(`order ${orderId}: the history holds ${JSON.stringify(h)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const logged = (message: string, orderId: string) =>
+    stack
+      .get('orders')
+      .app!.log()
+      .split('\n')
+      .some((l) => l.includes(message) && l.includes(orderId));
+
   it('when a customer checks out, then 202 with an order that the outbox publishes and the read model projects', async () => {
     const c = customer();
     const res = await checkout(c);
@@ -224,17 +305,73 @@ describe('orders saga through real sidecars', () => {
     expect((await call('orders', { method: 'POST', body: {} })).status).toBe(401);
   });
 
-  it('when the read model is rebuilt, then every order comes back with the same timeline', async () => {
+  it('when the read model was corrupted and partly cleared, then the rebuild restores exactly what the event store says', async () => {
     const { body } = await checkout(customer());
     await waitFor(body.orderId, 'placed');
     await publish('stock', 'stock.rejected.v1', { orderId: body.orderId, reason: 'out-of-stock', shortages: [] });
     const before = await waitFor(body.orderId, 'cancelled');
+    const other = (await checkout(customer())).body.orderId;
+    await historyWhen(other, (h) => h?.status === 'placed');
+    // One order's row claims a status and version its stream never had, and lost a timeline entry; the
+    // other order is gone from the history altogether.
+    await sql(`UPDATE order_view SET status = 'shipped', version = 9, tracking_number = 'TRK-FORGED' WHERE id = $1`, [body.orderId]);
+    await sql('DELETE FROM order_timeline WHERE order_id = $1 AND version = 2', [body.orderId]);
+    await sql('DELETE FROM order_timeline WHERE order_id = $1', [other]);
+    await sql('DELETE FROM order_view WHERE id = $1', [other]);
+    expect(await history(body.orderId)).not.toEqual(asStored(await storedStream(body.orderId)));
+
     const rebuilt = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
     expect(rebuilt.status).toBe(200);
-    expect(rebuilt.body.orders).toBeGreaterThanOrEqual(5);
+    expect(rebuilt.body).toMatchObject({ kept: 0, pruned: 0 });
+    expect(rebuilt.body.rebuilt).toBeGreaterThanOrEqual(7);
+    for (const id of [body.orderId, other]) expect(await history(id)).toEqual(asStored(await storedStream(id)));
     const after = (await call(`orders/${body.orderId}`, { headers: admin })).body;
-    expect(after.timeline).toEqual(before.timeline);
-    expect(after.status).toBe('cancelled');
+    expect(after).toEqual(before);
+  });
+
+  it("when an order's stream is missing from the event store, then a rebuild keeps its history; only an explicit prune deletes it", async () => {
+    const { body } = await checkout(customer());
+    const before = await historyWhen(body.orderId, (h) => h?.status === 'placed');
+    const deleted = await fetch(stateUrl(`/order-${body.orderId}`), { method: 'DELETE', headers: stack.daprHeaders('orders') });
+    expect(deleted.status).toBe(204);
+
+    const kept = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
+    expect(kept.body).toMatchObject({ kept: 1, pruned: 0 });
+    expect(await history(body.orderId)).toEqual(before);
+    expect((await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: { prune: 'yes' } })).status).toBe(400);
+    expect(await history(body.orderId)).toEqual(before);
+
+    const pruned = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: { prune: true } });
+    expect(pruned.body).toMatchObject({ kept: 0, pruned: 1 });
+    expect(await history(body.orderId)).toBeUndefined();
+    expect((await call(`orders/${body.orderId}`, { headers: admin })).status).toBe(404);
+    // Its registration stays: a store restored later can still bring it back with a rebuild.
+    expect(await sql('SELECT 1 FROM order_registry WHERE order_id = $1', [body.orderId])).toHaveLength(1);
+  });
+
+  it("when an order's first events were never projected and a later one is delivered, then the history catches up from the stream by itself", async () => {
+    // v1 and v2 are lost on the way: only v3 order.cancelled.v1 is published. The order is not even
+    // registered, so the saga redrive cannot find it: only its projector can heal it.
+    const id = randomUUID();
+    const stream = await cancelledStream(id, new Date());
+    await writeStream(id, stream, true);
+    expect(await historyWhen(id, (h) => h?.version === 3)).toEqual(asStored(stream));
+    expect(logged('order history caught up from the event stream', id)).toBe(true);
+  });
+
+  it("when an order's history lags its stream and no event of it comes again, then the fulfillment cron catches it up", async () => {
+    // Stored, never published, and too recent (an hour ahead) for the redrive to publish its last event
+    // again: only the redrive's catch-up can project it.
+    const id = randomUUID();
+    const stream = await cancelledStream(id, new Date(Date.now() + 3_600_000));
+    await writeStream(id, stream, false);
+    await sql(`INSERT INTO order_registry (order_id, customer_id, registered_at) VALUES ($1, $2, now() - interval '1 minute')`, [
+      id,
+      stream[0].data.customerId,
+    ]);
+    expect(await historyWhen(id, (h) => h?.version === 3)).toEqual(asStored(stream));
+    expect(logged('order history caught up from the event stream', id)).toBe(true);
+    expect(logged('saga stalled; its last event is published again', id)).toBe(false);
   });
 
   it('when the publish of an order event was lost, then the fulfillment cron publishes it again and the saga goes on', async () => {

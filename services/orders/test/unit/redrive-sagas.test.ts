@@ -4,6 +4,7 @@ import type { SagaDeps } from '../../src/events/saga.handlers';
 import type { OrderEventStore, OrderStream } from '../../src/store/event-store';
 import type { OrderReadModel } from '../../src/store/read-model';
 import { SagaRedrive } from '../../src/use-cases/redrive-sagas';
+import { MemoryEventStore, MemoryReadModel, orderStream } from '../fixtures/memory-stores';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 const AFTER = 60_000;
@@ -12,8 +13,11 @@ const event = (orderId: string, type: OrderEvent['type'], version: number, at: n
   data: { orderId, customerId: 'c', version, occurredAt: new Date(at).toISOString() },
 });
 
-/** Streams in memory; republishLast records what it would publish and checks the ETag like the store. */
-function setUp(streams: Record<string, OrderEvent[]>, unfinished: string[]) {
+/**
+ * Streams in memory; republishLast records what it would publish and checks the ETag like the store. The
+ * history holds each stream whole, unless `held` says it holds less of one.
+ */
+function setUp(streams: Record<string, OrderEvent[]>, unfinished: string[], held: Record<string, number> = {}) {
   const stored = new Map(Object.entries(streams).map(([id, events]) => [id, { events, etag: `${events.length}` }]));
   const republished: string[] = [];
   let now = T0;
@@ -31,29 +35,39 @@ function setUp(streams: Record<string, OrderEvent[]>, unfinished: string[]) {
       republished.push(`${id} ${stream.events.at(-1)!.type}`);
     },
   };
+  const projected: string[] = [];
   const readModel = {
     unfinishedIds: async (before: Date) => {
       asked.push(before);
       return unfinished;
     },
+    versionOf: async (id: string) => held[id] ?? stored.get(id)?.events.length ?? 0,
+    project: async (e: OrderEvent) => {
+      projected.push(`${e.data.orderId} v${e.data.version}`);
+      held[e.data.orderId] = e.data.version;
+      return { status: 'projected' };
+    },
   } as unknown as OrderReadModel;
   const deps: SagaDeps = { events, readModel, logger: createLogger({ service: 'test', level: 'error' }), now: () => new Date(now) };
-  return { redrive: new SagaRedrive(deps, AFTER), events, republished, asked, stored, at: (t: number) => (now = t) };
+  return { redrive: new SagaRedrive(deps, AFTER), events, republished, projected, asked, stored, at: (t: number) => (now = t) };
 }
 
 describe('saga redrive', () => {
   it('when an unfinished order has had no event for longer than the limit, then its last event is published again, and a recent one is left alone', async () => {
-    const { redrive, republished, asked, at } = setUp(
+    const { redrive, republished, projected, asked, at } = setUp(
       {
         stalled: [event('stalled', 'order.placed.v1', 1, T0 - 120_000), event('stalled', 'order.stock-reserved.v1', 2, T0 - 90_000)],
         // The read model lags: it says unfinished, but the stream moved on 10 s ago.
         busy: [event('busy', 'order.placed.v1', 1, T0 - 120_000), event('busy', 'order.confirmed.v1', 2, T0 - 10_000)],
       },
       ['stalled', 'busy', 'never-appended'],
+      { busy: 1 },
     );
     at(T0);
-    expect(await redrive.run()).toBe(1);
+    expect(await redrive.run()).toEqual({ redriven: 1, caughtUp: 1 });
     expect(republished).toEqual(['stalled order.stock-reserved.v1']);
+    // Not published again (too recent), but the lagging history is caught up with the stream.
+    expect(projected).toEqual(['busy v2']);
     expect(asked).toEqual([new Date(T0 - AFTER)]);
   });
 
@@ -81,7 +95,39 @@ describe('saga redrive', () => {
       return s;
     };
     at(T0);
-    expect(await redrive.run()).toBe(0);
+    expect(await redrive.run()).toEqual({ redriven: 0, caughtUp: 0 });
     expect(republished).toEqual([]);
+  });
+});
+
+// Issue 11: the bench's order whose history never got v1 while its stream reached v5 order.shipped.v1.
+describe('saga redrive, on an order history that lags its stream', () => {
+  const id = '0c000000-0000-4000-8000-000000000001';
+  function shop(stream: OrderEvent[]) {
+    const events = new MemoryEventStore();
+    const readModel = new MemoryReadModel();
+    events.streams.set(id, stream);
+    void readModel.register(id, stream[0]!.data.customerId);
+    const deps: SagaDeps = { events, readModel, logger: createLogger({ service: 'test', level: 'error' }), now: () => new Date(T0) };
+    return { redrive: new SagaRedrive(deps, AFTER), events, readModel };
+  }
+
+  it('when the history never projected the first event of a shipped order, then one pass projects the whole stream', async () => {
+    const stream = orderStream(id, ['stock-reserved', 'payment-authorized', 'confirmed', 'shipped'], undefined, T0 - 10_000);
+    const { redrive, readModel } = shop(stream);
+    expect(await redrive.run()).toEqual({ redriven: 0, caughtUp: 1 });
+    expect(await readModel.versionOf(id)).toBe(5);
+    expect((await readModel.get(id))!.timeline.map((t) => t.type)).toEqual(stream.map((e) => e.type));
+    // Shipped here too now: no longer unfinished, so the next pass has nothing to do.
+    expect(await readModel.unfinishedIds()).toEqual([]);
+  });
+
+  it('when the history lags a stalled saga, then it is caught up and the last event is published again', async () => {
+    const stream = orderStream(id, ['stock-reserved'], undefined, T0 - 120_000);
+    const { redrive, readModel, events } = shop(stream);
+    await readModel.project(stream[0]!);
+    expect(await redrive.run()).toEqual({ redriven: 1, caughtUp: 1 });
+    expect((await readModel.get(id))!.status).toBe('stock-reserved');
+    expect(events.republished).toEqual([`${id} order.stock-reserved.v1`]);
   });
 });
