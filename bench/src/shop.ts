@@ -3,7 +3,7 @@
 // defaults test apps to `debug`, a log line per step), and NODE_ENV is `production`.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { SHOP_APPS, devSecrets, startShop, type RunningShop, type Stack } from '@shop/testkit';
+import { SHOP_APPS, devSecrets, retryWhileOverloaded, startShop, type RunningShop, type Stack } from '@shop/testkit';
 import { clientAddress } from './cannon';
 import type { Watched } from './procstat';
 
@@ -106,8 +106,8 @@ export class BenchShop {
   async admin(): Promise<string> {
     const s = devSecrets();
     const body = { email: s['admin-email'], password: s['admin-password'] };
-    return ((await this.expect(200, this.call('/auth/login', { method: 'POST', body }), 'admin login')) as { accessToken: string })
-      .accessToken;
+    const login = retryWhileOverloaded(() => this.call('/auth/login', { method: 'POST', body }));
+    return ((await this.expect(200, login, 'admin login')) as { accessToken: string }).accessToken;
   }
 
   /** A new product with `stock` units, so the write scenarios never run out. */
@@ -129,17 +129,18 @@ export class BenchShop {
     ).id;
   }
 
-  /** `n` signed-in customers with a saved card, `parallel` at a time (each costs two scrypt hashes). */
+  /**
+   * `n` signed-in customers with a saved card, `parallel` at a time (each costs two scrypt hashes); a sign-up
+   * or sign-in users refuses as overloaded (503, Retry-After) is sent again when it asks.
+   */
   async customers(n: number, parallel = 4): Promise<Customer[]> {
     const out: Customer[] = [];
     const one = async (): Promise<Customer> => {
       const email = `bench-${randomUUID()}@example.com`;
-      await this.expect(
-        201,
-        this.call('/auth/register', { method: 'POST', body: { email, password: PASSWORD, name: 'Bench' } }),
-        'register',
-      );
-      const login = await this.expect(200, this.call('/auth/login', { method: 'POST', body: { email, password: PASSWORD } }), 'login');
+      const register = () => this.call('/auth/register', { method: 'POST', body: { email, password: PASSWORD, name: 'Bench' } });
+      await this.expect(201, retryWhileOverloaded(register), 'register');
+      const signIn = () => this.call('/auth/login', { method: 'POST', body: { email, password: PASSWORD } });
+      const login = await this.expect(200, retryWhileOverloaded(signIn), 'login');
       const token = (login as { accessToken: string }).accessToken;
       const card = { cardNumber: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' };
       const pm = await this.expect(201, this.call('/payment-methods', { method: 'POST', token, body: card }), 'payment method');

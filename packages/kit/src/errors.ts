@@ -67,6 +67,12 @@ export class AppError extends Error {
   }
 }
 
+/** The delay-seconds of a Retry-After among `headers` (any case), or undefined (absent, or an HTTP date). */
+export function retryAfterSeconds(headers: Record<string, string>): number | undefined {
+  const value = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  return value !== undefined && /^\d{1,9}$/.test(value.trim()) ? Number(value) : undefined;
+}
+
 export class ValidationError extends AppError {
   /** `errors` may be the first of `options.total` problems; `options.code` a more exact slug than validation-failed. */
   constructor(errors: FieldProblem[], detail?: string, options: { total?: number; code?: string } = {}) {

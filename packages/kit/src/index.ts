@@ -8,6 +8,7 @@ export * from './cursor';
 export * from './app';
 export * from './server';
 export * from './http/route';
+export * from './http/deadline';
 export * from './http/health';
 export * from './http/operations';
 export * from './http/deliveries';

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
+import { defaultConcurrency } from './domain/hash-queue';
 
 const secretName = (env: string, doc: string, fallback: string) =>
   str(env, { doc: `name of the secret holding ${doc}`, default: fallback });
@@ -34,6 +36,22 @@ export const settings = {
     max: 86_400,
   }),
   bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '32kb', pattern: /^\d+(b|kb|mb)$/ }),
+  hashConcurrency: int('HASH_CONCURRENCY', {
+    doc: 'password hashes (scrypt, 32 MiB each) computed at once, the rest queued; by default one per CPU, at most the libuv thread pool (UV_THREADPOOL_SIZE, 4) less one',
+    default: defaultConcurrency(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE) || 4),
+    min: 1,
+    max: 64,
+  }),
+  hashMaxWaitMs: int('HASH_MAX_WAIT_MS', {
+    doc: "longest a sign-up or sign-in may wait for its password hash, queue included, before it is refused (503 overloaded, Retry-After); also caps the caller's x-request-deadline. Must be below the gateway's UPSTREAM_TIMEOUT_MS (5000)",
+    default: 4_500,
+    min: 100,
+  }),
+  hashDeadlineMarginMs: int('HASH_DEADLINE_MARGIN_MS', {
+    doc: "time kept back from the caller's x-request-deadline for the rest of a sign-up or sign-in (stores, token, the way back)",
+    default: 500,
+    min: 0,
+  }),
 };
 
 export type UsersConfig = ReturnType<typeof loadConfig>;

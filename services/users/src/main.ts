@@ -14,6 +14,7 @@ import { createUsersApp } from './app';
 import { loadConfig } from './config';
 import { AccessTokenIssuer } from './domain/access-token';
 import { Accounts } from './domain/accounts';
+import { HashQueue } from './domain/hash-queue';
 import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hash';
 import { RefreshTokens } from './domain/refresh-tokens';
@@ -37,7 +38,13 @@ async function main(): Promise<void> {
 
   const users = new TypeOrmUserStore(dataSource);
   const passwords = new PasswordHasher();
-  const accounts = new Accounts({ users, passwords });
+  const hashing = new HashQueue({
+    concurrency: config.hashConcurrency,
+    maxWaitMs: config.hashMaxWaitMs,
+    marginMs: config.hashDeadlineMarginMs,
+    initialEstimateMs: 250,
+  });
+  const accounts = new Accounts({ users, passwords, hashing });
   if (config.bootstrapAdmin) {
     const admin = await accounts.bootstrapAdmin(await secret(config.adminEmailSecret), await secret(config.adminPasswordSecret));
     logger.info(admin.created ? 'admin account created' : 'admin account already exists');
@@ -54,14 +61,15 @@ async function main(): Promise<void> {
     client: { maxFailures: config.maxFailuresPerClient, windowSeconds: window },
   });
   const refreshTokens = new RefreshTokens(new TypeOrmRefreshTokenStore(dataSource), config.refreshTokenTtlSeconds);
-  await passwords.warmUp();
+  // In the queue, so that its time is the queue's first estimate of what a hash costs on this machine.
+  await hashing.run(() => passwords.warmUp());
 
   const lifecycle = { draining: false };
   const app = createUsersApp({
     logger,
     metrics: createMetrics('users'),
     accounts,
-    sessions: new Sessions({ users, passwords, throttle, accessTokens, refreshTokens }),
+    sessions: new Sessions({ users, passwords, hashing, throttle, accessTokens, refreshTokens }),
     jwks: accessTokens.jwks,
     identityKey: identityPublicKey(await secret(config.identityPublicKeySecret)),
     readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) }],

@@ -1,6 +1,6 @@
 // The whole shop for end-to-end tests (started by the testkit's startShop), called as a client would.
 import { randomUUID } from 'node:crypto';
-import { devSecrets, startShop, type RunningShop, type Stack } from '@shop/testkit';
+import { devSecrets, retryWhileOverloaded, startShop, type RunningShop, type Stack } from '@shop/testkit';
 
 export type Json = any;
 
@@ -76,23 +76,30 @@ export class Shop {
     return { status: res.status, headers: res.headers, body };
   }
 
-  /** A new customer, signed in: their token and id. */
+  /**
+   * A new customer, signed in: their token and id. Called in bursts, so it waits as a 503 with Retry-After
+   * asks (users refuses what it cannot hash in time; how much that is depends on the machine).
+   */
   async customer(via: 'gateway' | 'ingress' = 'gateway'): Promise<{ token: string; id: string; email: string }> {
     const email = `c-${randomUUID()}@example.com`;
     const client = { 'x-forwarded-for': `10.${rand()}.${rand()}.${rand()}` };
-    const reg = await this.call('/auth/register', {
-      method: 'POST',
-      via,
-      headers: client,
-      body: { email, password: 'a long enough passphrase', name: 'Test Customer' },
-    });
+    const reg = await retryWhileOverloaded(() =>
+      this.call('/auth/register', {
+        method: 'POST',
+        via,
+        headers: client,
+        body: { email, password: 'a long enough passphrase', name: 'Test Customer' },
+      }),
+    );
     if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
-    const login = await this.call('/auth/login', {
-      method: 'POST',
-      via,
-      headers: client,
-      body: { email, password: 'a long enough passphrase' },
-    });
+    const login = await retryWhileOverloaded(() =>
+      this.call('/auth/login', {
+        method: 'POST',
+        via,
+        headers: client,
+        body: { email, password: 'a long enough passphrase' },
+      }),
+    );
     if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
     return { token: login.body.accessToken, id: reg.body.id, email };
   }
@@ -100,7 +107,9 @@ export class Shop {
   /** The bootstrapped admin (dev secrets), signed in. */
   async admin(): Promise<string> {
     const s = devSecrets();
-    const login = await this.call('/auth/login', { method: 'POST', body: { email: s['admin-email'], password: s['admin-password'] } });
+    const login = await retryWhileOverloaded(() =>
+      this.call('/auth/login', { method: 'POST', body: { email: s['admin-email'], password: s['admin-password'] } }),
+    );
     if (login.status !== 200) throw new Error(`admin login: ${login.status} ${JSON.stringify(login.body)}`);
     return login.body.accessToken;
   }

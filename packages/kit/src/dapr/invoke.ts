@@ -9,10 +9,15 @@ export interface InvokeOptions {
   headers?: Record<string, string>;
 }
 
+/** Longest Retry-After taken from a callee (a day): beyond it, a value is a mistake. */
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+
 /**
  * Calls another app through Dapr service invocation with the current request id and trace context.
  * A 4xx answer from the callee is rethrown as an AppError with its status (the caller decides whether
- * to expose it); an unreachable callee or a 5xx becomes a DependencyError (502/503).
+ * to expose it), as is a 503 in which the callee sheds load (its problem says `retryAfter`); the callee's
+ * Retry-After comes along as a header (the SDK drops headers; the kit's problems repeat it in the body).
+ * An unreachable callee or any other 5xx becomes a DependencyError (502/503).
  */
 export async function invokeApp<T>(client: DaprClient, appId: string, path: string, options: InvokeOptions = {}): Promise<T> {
   const method = (options.method ?? 'GET') as HttpMethod;
@@ -21,13 +26,26 @@ export async function invokeApp<T>(client: DaprClient, appId: string, path: stri
     return (await client.invoker.invoke(appId, path.replace(/^\//, ''), method, options.body as object, { headers })) as T;
   } catch (e) {
     const failure = describeFailure(e);
-    if (failure.status !== undefined && failure.status >= 400 && failure.status < 500) {
-      const problem = (failure.body ?? {}) as { title?: string; detail?: string; type?: string };
+    const problem = (failure.body && typeof failure.body === 'object' ? failure.body : {}) as {
+      title?: unknown;
+      detail?: unknown;
+      type?: unknown;
+      retryAfter?: unknown;
+    };
+    const retryAfter =
+      typeof problem.retryAfter === 'number' && problem.retryAfter > 0
+        ? Math.min(MAX_RETRY_AFTER_SECONDS, Math.ceil(problem.retryAfter))
+        : undefined;
+    const status = failure.status;
+    if (status !== undefined && ((status >= 400 && status < 500) || (status === 503 && retryAfter !== undefined))) {
       throw new AppError({
-        status: failure.status,
+        status,
         code: typeof problem.type === 'string' ? problem.type.split('/').pop() || 'upstream-rejected' : 'upstream-rejected',
-        title: problem.title ?? 'Rejected by upstream service',
-        ...(problem.detail ? { detail: problem.detail } : {}),
+        title: typeof problem.title === 'string' ? problem.title : 'Rejected by upstream service',
+        ...(typeof problem.detail === 'string' && problem.detail ? { detail: problem.detail } : {}),
+        // The callee's problem holds a detail only when the callee chose to show it.
+        ...(status >= 500 ? { expose: true } : {}),
+        ...(retryAfter === undefined ? {} : { headers: { 'Retry-After': String(retryAfter) } }),
         cause: e,
       });
     }

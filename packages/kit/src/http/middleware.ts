@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
-import { AppError, bounded } from '../errors';
+import { AppError, bounded, retryAfterSeconds } from '../errors';
 import { parseTraceparent, requestIdFrom, runWithContext } from '../context';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -65,8 +65,10 @@ export function problemHandler(logger: Logger): Middleware {
       }
     } catch (caught) {
       const err = asAppError(caught);
-      if (err.status >= 500) logger.error('request failed', { err: caught });
+      // A 5xx the service chose to explain (it sheds load: 503 overloaded) is an answer, not a failure.
+      if (err.status >= 500 && !err.expose) logger.error('request failed', { err: caught });
       else logger.warn('request rejected', { 'error.code': err.code, 'error.message': err.detail ?? err.title });
+      const retryAfter = retryAfterSeconds(err.headers);
       ctx.status = err.status;
       ctx.set(err.headers);
       ctx.type = 'application/problem+json';
@@ -77,6 +79,8 @@ export function problemHandler(logger: Logger): Middleware {
         ...(err.expose && err.detail ? { detail: err.detail } : {}),
         ...(err.errors ? { errors: err.errors } : {}),
         ...(err.errorsOmitted > 0 ? { errorsOmitted: err.errorsOmitted } : {}),
+        // Retry-After, said in the body too: service invocation through the SDK keeps bodies, not headers.
+        ...(retryAfter === undefined ? {} : { retryAfter }),
         instance: bounded(ctx.path, MAX_PATH_SHOWN),
       };
     }

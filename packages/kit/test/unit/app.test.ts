@@ -30,6 +30,22 @@ function build(appApiToken?: string) {
       handle: async () => Promise.reject(new AppError({ status: 409, code: 'out-of-stock', title: 'Out of stock', detail: 'only 2 left' })),
     }),
     route({ method: 'GET', path: '/log', summary: 'logs', handle: async () => (logger.info('inside handler'), { ok: true }) }),
+    route({
+      method: 'GET',
+      path: '/busy',
+      summary: 'sheds load',
+      handle: async () =>
+        Promise.reject(
+          new AppError({
+            status: 503,
+            code: 'overloaded',
+            title: 'Too busy',
+            detail: 'try again',
+            expose: true,
+            headers: { 'Retry-After': '7' },
+          }),
+        ),
+    }),
   ];
   const app = createApp({
     logger,
@@ -101,6 +117,15 @@ describe('createApp', () => {
     const res = await fetch(`${server.url}/teapot`);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ type: expect.stringMatching(/out-of-stock$/), detail: 'only 2 left' });
+  });
+
+  it('when an error carries Retry-After, then the problem says it too (retryAfter), and a 5xx the service explains is logged as a refusal', async () => {
+    const res = await fetch(`${server.url}/busy`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(await res.json()).toMatchObject({ type: expect.stringMatching(/overloaded$/), detail: 'try again', retryAfter: 7 });
+    expect(lines().some((l) => l.message === 'request rejected' && l['error.code'] === 'overloaded')).toBe(true);
+    expect(lines().some((l) => l.message === 'request failed' && String(l['error.message']).includes('try again'))).toBe(false);
   });
 
   it('when no route matches, then 404 problem+json; a wrong method is 405', async () => {

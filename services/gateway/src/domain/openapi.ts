@@ -23,7 +23,7 @@ const PROBLEMS: Record<number, string> = {
   415: 'The body is not JSON',
   429: 'Too many requests; see Retry-After',
   502: 'An upstream service failed',
-  503: 'An upstream service is unavailable',
+  503: 'An upstream service is unavailable, or too busy (then with Retry-After)',
   504: 'An upstream service did not answer in time',
 };
 
@@ -104,6 +104,7 @@ export function buildOpenApi(routes: readonly GatewayRoute[], info: OpenApiInfo)
   const responses: Record<string, Json> = { Problem: problem('An error, as RFC 9457 problem details') };
   for (const [code, description] of Object.entries(PROBLEMS)) responses[`Problem${code}`] = problem(description);
   responses.Problem429 = { ...responses.Problem429, headers: { ...RATE_HEADERS, 'Retry-After': { schema: { type: 'integer' } } } };
+  responses.Problem503 = { ...responses.Problem503, headers: { 'Retry-After': { schema: { type: 'integer' } } } };
   return {
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },

@@ -177,6 +177,7 @@ export const problem = {
       items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
     },
     errorsOmitted: { type: 'integer', description: 'how many more fields failed than `errors` lists' },
+    retryAfter: { type: 'integer', description: 'seconds to wait before trying again, as the Retry-After header says' },
   },
   required: ['type', 'title', 'status'],
 } as const;
@@ -341,10 +342,27 @@ export const payment = {
   required: ['orderId', 'status'],
 } as const;
 
+export const rebuildBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    prune: {
+      type: 'boolean',
+      default: false,
+      description: 'Also delete the history of orders whose event stream is missing (they are kept otherwise)',
+    },
+  },
+} as const;
+
 export const rebuildResult = {
   type: 'object',
-  properties: { orders: { type: 'integer' }, events: { type: 'integer' } },
-  required: ['orders', 'events'],
+  properties: {
+    rebuilt: { type: 'integer', description: 'Orders replayed from their event streams' },
+    events: { type: 'integer', description: 'Events replayed' },
+    kept: { type: 'integer', description: 'Orders left as they were: their stream is missing, prune was not asked' },
+    pruned: { type: 'integer', description: 'Orders whose history was deleted: their stream is missing, prune was asked' },
+  },
+  required: ['rebuilt', 'events', 'kept', 'pruned'],
 } as const;
 
 // Admin catalog management.

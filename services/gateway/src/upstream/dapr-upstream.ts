@@ -2,7 +2,7 @@ import type { DaprClient } from '@dapr/dapr';
 import { AppError, DependencyError, invokeApp, type FieldProblem } from '@shop/kit';
 import type { Upstream, UpstreamRequest } from './upstream';
 
-/** Seconds a client is told to wait after an upstream 429 whose body does not say (the SDK drops headers). */
+/** Seconds a client is told to wait after an upstream 429 that did not say. */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
 /** Upstream calls through the gateway's own sidecar (Dapr service invocation, trace context propagated). */
@@ -45,30 +45,26 @@ const isFieldProblem = (p: unknown): p is FieldProblem =>
   !!p && typeof p === 'object' && typeof (p as FieldProblem).field === 'string' && typeof (p as FieldProblem).message === 'string';
 
 /**
- * What invokeApp threw, made exact for clients: a callee's 4xx keeps its field errors (and Retry-After on
- * 429); a failure of the sidecar itself (it could not reach the callee, or gave up at its own deadline) is
- * told apart from the callee's own 5xx, which stays 502. Details of 5xx never reach the client.
+ * What invokeApp threw, made exact for clients: a callee's 4xx keeps its field errors, and its Retry-After
+ * (a 429 always has one), as does the 503 of a callee that sheds load; a failure of the sidecar itself (it
+ * could not reach the callee, or gave up at its own deadline) is told apart from the callee's own 5xx,
+ * which stays 502. Details of other 5xx never reach the client.
  */
 function refine(e: unknown, appId: string): unknown {
   if (!(e instanceof AppError)) return e;
   const failure = sdkFailure(e.cause);
   if (!(e instanceof DependencyError)) {
     const errors = Array.isArray(failure.body?.errors) ? failure.body.errors.filter(isFieldProblem) : [];
-    const retryAfter = failure.body?.retryAfter;
     const omitted = failure.body?.errorsOmitted;
+    const headers = e.status === 429 ? { 'Retry-After': String(DEFAULT_RETRY_AFTER_SECONDS), ...e.headers } : e.headers;
     return new AppError({
       status: e.status,
       code: e.code,
       title: e.title,
       ...(e.detail ? { detail: e.detail } : {}),
+      expose: e.expose,
       ...(errors.length ? { errors, errorCount: errors.length + (typeof omitted === 'number' && omitted > 0 ? omitted : 0) } : {}),
-      ...(e.status === 429
-        ? {
-            headers: {
-              'Retry-After': String(typeof retryAfter === 'number' && retryAfter > 0 ? Math.ceil(retryAfter) : DEFAULT_RETRY_AFTER_SECONDS),
-            },
-          }
-        : {}),
+      headers,
       cause: e,
     });
   }

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { AppError, signIdentity, type Identity, type Method } from '@shop/kit';
+import { AppError, DEADLINE_HEADER, signIdentity, type Identity, type Method } from '@shop/kit';
 
 /** One call to another app of the shop. The gateway reaches upstreams only through this interface. */
 export interface UpstreamRequest {
@@ -20,7 +20,7 @@ export interface Upstream {
   call(request: UpstreamRequest): Promise<unknown>;
 }
 
-export const DEADLINE_HEADER = 'x-request-deadline';
+export { DEADLINE_HEADER };
 
 export class UpstreamTimeoutError extends AppError {
   constructor(appId: string, timeoutMs: number) {

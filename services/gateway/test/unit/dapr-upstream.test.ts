@@ -50,6 +50,25 @@ describe('DaprUpstream', () => {
     });
   });
 
+  it('when the callee sheds load (503 with retryAfter), then 503 with its Retry-After, exposed, not a 502', async () => {
+    const { client } = clientThatFails(503, {
+      type: 'https://shop.example/problems/overloaded',
+      title: 'Too busy',
+      detail: 'later',
+      retryAfter: 3,
+    });
+    const error = (await call(client).catch((e: unknown) => e)) as AppError;
+    expect(error).not.toBeInstanceOf(DependencyError);
+    expect(error).toMatchObject({
+      status: 503,
+      code: 'overloaded',
+      title: 'Too busy',
+      detail: 'later',
+      expose: true,
+      headers: { 'Retry-After': '3' },
+    });
+  });
+
   it('when the sidecar cannot be reached, then 503 without details for the client', async () => {
     const error = (await call(clientThatFails(undefined).client).catch((e: unknown) => e)) as AppError;
     expect(error).toBeInstanceOf(DependencyError);

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '@shop/kit';
 import type { UserStore } from '../store/user-store';
 import { isEmailAddress, normalizeEmail } from './email';
 import { EmailTakenError } from './errors';
+import type { HashQueue } from './hash-queue';
 import type { PasswordHasher } from './password-hash';
 import { assertPasswordAllowed, passwordProblems } from './password-policy';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor';
@@ -10,6 +11,7 @@ import { normalizeAddresses, normalizeName, toProfile, toSummary, type Address, 
 export interface AccountDeps {
   users: UserStore;
   passwords: PasswordHasher;
+  hashing: HashQueue;
 }
 
 export interface ProfilePage {
@@ -21,12 +23,15 @@ export interface ProfilePage {
 export class Accounts {
   constructor(private readonly deps: AccountDeps) {}
 
-  /** A new customer; 400 for a malformed email or a weak password, 409 email-taken for a known email. */
-  async register(input: { email: string; password: string; name: string }): Promise<UserSummary> {
+  /**
+   * A new customer; 400 for a malformed email or a weak password, 409 email-taken for a known email, 503
+   * overloaded when the password could not be hashed before `deadline` (epoch ms, the caller's).
+   */
+  async register(input: { email: string; password: string; name: string }, deadline?: number): Promise<UserSummary> {
     const email = normalizeEmail(input.email);
     if (!isEmailAddress(email)) throw new ValidationError([{ field: 'body.email', message: 'must be an email address' }]);
     assertPasswordAllowed(input.password, email);
-    const passwordHash = await this.deps.passwords.hash(input.password);
+    const passwordHash = await this.deps.hashing.run(() => this.deps.passwords.hash(input.password), deadline);
     const created = await this.deps.users.create({ email, name: normalizeName(input.name), role: 'customer', passwordHash });
     if (!created) throw new EmailTakenError();
     return toSummary(created);

@@ -22,6 +22,23 @@ export class TooManyAttemptsError extends AppError {
   }
 }
 
+/**
+ * Too many passwords are waiting to be hashed for this request to be served before its caller gives up:
+ * refused without hashing, told how long the queue needs to drain (Retry-After). Its detail is public.
+ */
+export class OverloadedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super({
+      status: 503,
+      code: 'overloaded',
+      title: 'Too busy',
+      detail: `Too many sign-ups and sign-ins at once; try again in ${retryAfterSeconds} seconds`,
+      expose: true,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
 export class InvalidRefreshTokenError extends AppError {
   constructor() {
     super({

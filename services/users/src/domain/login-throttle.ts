@@ -13,6 +13,8 @@ export interface LoginLimits {
 export interface Reservation {
   /** The password was right: the account starts afresh and the client gets its attempt back. */
   succeeded(): Promise<void>;
+  /** The password was never checked (the service was too busy): both get the attempt back. */
+  withdrawn(): Promise<void>;
 }
 
 // Hashed, so the store (and whoever can read it) holds neither email addresses nor client addresses.
@@ -45,6 +47,9 @@ export class LoginThrottle {
     return {
       succeeded: async () => {
         await Promise.all([this.store.delete(keys.account), this.store.update(keys.client, (w) => release(w, this.now()))]);
+      },
+      withdrawn: async () => {
+        await Promise.all([keys.account, keys.client].map((key) => this.store.update(key, (w) => release(w, this.now()))));
       },
     };
   }

@@ -1,8 +1,9 @@
 import type { UserStore } from '../store/user-store';
 import type { AccessTokenIssuer } from './access-token';
 import { normalizeEmail } from './email';
-import { InvalidCredentialsError, InvalidRefreshTokenError } from './errors';
-import type { LoginThrottle } from './login-throttle';
+import { InvalidCredentialsError, InvalidRefreshTokenError, OverloadedError } from './errors';
+import type { HashQueue } from './hash-queue';
+import type { LoginThrottle, Reservation } from './login-throttle';
 import type { PasswordHasher } from './password-hash';
 import type { RefreshTokens } from './refresh-tokens';
 import type { UserRecord } from './user';
@@ -17,6 +18,7 @@ export interface TokenResponse {
 export interface SessionDeps {
   users: UserStore;
   passwords: PasswordHasher;
+  hashing: HashQueue;
   throttle: LoginThrottle;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokens;
@@ -28,13 +30,14 @@ export class Sessions {
 
   /**
    * Throttled first (429 before any password is looked at), then one answer for every failure: an
-   * unknown email and a wrong password give the same 401 after the same amount of work.
+   * unknown email and a wrong password give the same 401 after the same amount of work. `deadline` (epoch
+   * ms) is when the caller stops waiting: a check that could not be done by then is refused (503).
    */
-  async login(input: { email: string; password: string; clientId: string }): Promise<TokenResponse> {
+  async login(input: { email: string; password: string; clientId: string; deadline?: number }): Promise<TokenResponse> {
     const email = normalizeEmail(input.email);
     const attempt = await this.deps.throttle.reserve(email, input.clientId);
     const user = await this.deps.users.findByEmail(email);
-    const valid = await this.deps.passwords.verify(input.password, user?.passwordHash);
+    const valid = await this.checkPassword(input.password, user?.passwordHash, attempt, input.deadline);
     if (!user || !valid) throw new InvalidCredentialsError();
     await attempt.succeeded();
     return this.tokensFor(user, await this.deps.refreshTokens.issue(user.id));
@@ -51,6 +54,16 @@ export class Sessions {
 
   async logout(refreshToken: string): Promise<void> {
     await this.deps.refreshTokens.revoke(refreshToken);
+  }
+
+  /** The password checked in its turn; refused for overload, the attempt is not charged as a failure. */
+  private async checkPassword(password: string, stored: string | undefined, attempt: Reservation, deadline?: number): Promise<boolean> {
+    try {
+      return await this.deps.hashing.run(() => this.deps.passwords.verify(password, stored), deadline);
+    } catch (e) {
+      if (e instanceof OverloadedError) await attempt.withdrawn();
+      throw e;
+    }
   }
 
   private async tokensFor(user: UserRecord, refreshToken: string): Promise<TokenResponse> {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { route } from '@shop/kit';
+import { requestDeadline, route } from '@shop/kit';
 import type { Sessions } from '../domain/sessions';
 import { loginBodySchema, refreshBodySchema } from './schemas';
 
@@ -24,7 +24,7 @@ export function sessionRoutes(sessions: Sessions) {
       body: loginBodySchema,
       handle: async ({ body }, ctx) => {
         noStore(ctx);
-        return sessions.login({ ...body, clientId: clientIdOf(ctx) });
+        return sessions.login({ ...body, clientId: clientIdOf(ctx), deadline: requestDeadline(ctx) });
       },
     }),
     route({

@@ -1,4 +1,4 @@
-import { route } from '@shop/kit';
+import { requestDeadline, route } from '@shop/kit';
 import type { Accounts } from '../domain/accounts';
 import { registerBodySchema } from './schemas';
 
@@ -11,7 +11,7 @@ export function userRoutes(accounts: Accounts) {
       summary: 'Register a customer account',
       body: registerBodySchema,
       handle: async ({ body }, ctx) => {
-        const user = await accounts.register(body);
+        const user = await accounts.register(body, requestDeadline(ctx));
         ctx.status = 201;
         return user;
       },

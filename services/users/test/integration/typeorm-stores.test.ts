@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createTempDatabase, type TempDatabase } from '@shop/testkit';
 import type { DataSource } from 'typeorm';
 import { Accounts } from '../../src/domain/accounts';
+import { HashQueue } from '../../src/domain/hash-queue';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
 import { hashRefreshToken } from '../../src/domain/refresh-tokens';
 import { createDataSource, migrate } from '../../src/store/typeorm-data-source';
@@ -56,7 +57,8 @@ describe('TypeOrmUserStore', () => {
   });
 
   it('when the admin is bootstrapped by two replicas at once, then one creates it and the password stays the first one', async () => {
-    const accounts = new Accounts({ users, passwords });
+    const hashing = new HashQueue({ concurrency: 2, maxWaitMs: 60_000, marginMs: 0, initialEstimateMs: 10 });
+    const accounts = new Accounts({ users, passwords, hashing });
     const email = `admin-${randomUUID()}@example.com`;
     const runs = await Promise.all([accounts.bootstrapAdmin(email, 'first password!'), accounts.bootstrapAdmin(email, 'first password!')]);
     expect(runs.filter((r) => r.created)).toHaveLength(1);

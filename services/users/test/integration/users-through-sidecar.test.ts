@@ -92,6 +92,30 @@ describe('users through its Dapr sidecar', () => {
       const malformed = await call('POST', 'users', { body: { email: 'not-an-email', password: PASSWORD, name: 'X' } });
       expect(malformed.body.errors).toContainEqual({ field: 'body.email', message: 'must be an email address' });
     });
+
+    it('when a burst cannot be hashed before its deadline, then the excess comes back through the sidecar as 503 problem+json with Retry-After', async () => {
+      // A deadline with nothing left after the margin: only a request that finds a hashing slot free is
+      // admitted, so in a burst of 30 all but the first few are refused, however fast the machine.
+      const burst = () =>
+        Promise.all(
+          Array.from({ length: 30 }, () =>
+            call('POST', 'users', {
+              body: { email: newEmail('burst'), password: PASSWORD, name: 'Burst' },
+              headers: { 'x-request-deadline': String(Date.now()) },
+            }),
+          ),
+        );
+      let replies = await burst();
+      for (let round = 1; round < 5 && !replies.some((r) => r.status === 503); round++) replies = await burst();
+      expect(replies.map((r) => r.status).filter((s) => s !== 201 && s !== 503)).toEqual([]);
+      const refused = replies.find((r) => r.status === 503);
+      if (!refused) throw new Error(`no burst of 30 was refused in 5 rounds: ${replies.map((r) => r.status).join(' ')}`);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(refused.body).toMatchObject({ type: expect.stringMatching(/\/overloaded$/), status: 503, retryAfter });
+      expect(replies.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+    });
   });
 
   describe('sessions', () => {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AccessTokenIssuer } from '../../src/domain/access-token';
-import { InvalidCredentialsError, TooManyAttemptsError } from '../../src/domain/errors';
+import { InvalidCredentialsError, OverloadedError, TooManyAttemptsError } from '../../src/domain/errors';
+import { HashQueue } from '../../src/domain/hash-queue';
 import { LoginThrottle, throttleKeys } from '../../src/domain/login-throttle';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
 import { RefreshTokens } from '../../src/domain/refresh-tokens';
@@ -21,9 +22,12 @@ async function setUp() {
     () => now,
   );
   const accessTokens = await AccessTokenIssuer.fromPem(PEM, { issuer: 'shop-users', audience: 'shop-api', ttlSeconds: 900 });
+  // One hash at a time, assumed to take 1 s, within 1.5 s: one hash in progress makes the next one wait too long.
+  const hashing = new HashQueue({ concurrency: 1, maxWaitMs: 1_500, marginMs: 0, initialEstimateMs: 1_000 }, () => now);
   const sessions = new Sessions({
     users,
     passwords,
+    hashing,
     throttle,
     accessTokens,
     refreshTokens: new RefreshTokens(new InMemoryRefreshTokenStore(), 3600),
@@ -35,7 +39,7 @@ async function setUp() {
     passwordHash: await passwords.hash(PASSWORD),
   }))!;
   const verify = jest.spyOn(passwords, 'verify');
-  return { sessions, counters, user, verify, accessTokens, advance: (ms: number) => (now += ms) };
+  return { sessions, counters, user, verify, accessTokens, hashing, advance: (ms: number) => (now += ms) };
 }
 
 const attempt = (sessions: Sessions, email: string, password: string, clientId = 'client-a') =>
@@ -114,6 +118,30 @@ describe('Sessions.login', () => {
     await expect(attempt(sessions, 'jane@example.com', 'wrong password')).rejects.toThrow(InvalidCredentialsError);
     await attempt(sessions, 'jane@example.com', PASSWORD);
     expect(counters.counters.get(keys.client)?.failures).toBe(1);
+  });
+
+  it('when the password could not be checked in time, then 503 overloaded, and neither the account nor the client is charged', async () => {
+    const { sessions, counters, hashing, verify } = await setUp();
+    const keys = throttleKeys('jane@example.com', 'client-a');
+    // One failure on each counter already (set directly: a login here would time its hash at 0 ms on the fake clock).
+    const window = { failures: 1, resetAt: Date.parse('2026-01-01T12:15:00.000Z') };
+    counters.counters.set(keys.account, { ...window });
+    counters.counters.set(keys.client, { ...window });
+    let finish = () => {};
+    const busy = hashing.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    verify.mockClear();
+    for (let i = 0; i < 10; i++)
+      await expect(attempt(sessions, 'jane@example.com', PASSWORD)).rejects.toMatchObject({
+        constructor: OverloadedError,
+        status: 503,
+        headers: { 'Retry-After': '1' },
+      });
+    expect(verify).not.toHaveBeenCalled();
+    expect(counters.counters.get(keys.account)?.failures).toBe(1);
+    expect(counters.counters.get(keys.client)?.failures).toBe(1);
+    finish();
+    await busy;
+    await expect(attempt(sessions, 'jane@example.com', PASSWORD)).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
   it('when counters are keyed, then the keys hold neither the email nor the client address', () => {
