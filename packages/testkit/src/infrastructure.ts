@@ -114,6 +114,7 @@ async function postgresDatabase(ctx: Ctx): Promise<string> {
   if (ctx.mode === 'test') {
     const db = await createTempDatabase('state');
     ctx.cleanups.push(() => db.drop());
+    await ensureDaprMetadataTable(db.url);
     return db.url;
   }
   const url = ctx.current ?? 'postgres://postgres@127.0.0.1:5432/shop_state';
@@ -130,7 +131,24 @@ async function postgresDatabase(ctx: Ctx): Promise<string> {
   } finally {
     await admin.end();
   }
+  await ensureDaprMetadataTable(url);
   return url;
+}
+
+/**
+ * Every state.postgresql v2 component creates `dapr_metadata` (its migration lock) at start; sidecars
+ * starting together race, and components-contrib 1.18 retries only one of the two errors PostgreSQL then
+ * gives (not 42P07 "already exists": a sidecar died of it). Created here first, with Dapr's own DDL, so
+ * the sidecars' `CREATE TABLE IF NOT EXISTS` finds it.
+ */
+async function ensureDaprMetadataTable(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS dapr_metadata (key text NOT NULL PRIMARY KEY, value text NOT NULL)');
+  } finally {
+    await client.end();
+  }
 }
 
 async function mysqlDatabase(ctx: Ctx): Promise<string> {

@@ -35,6 +35,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
       ...(options.resourcesPaths ? { resourcesPaths: options.resourcesPaths } : {}),
     });
     await untilTokensVerifiable(stack);
+    await untilIngressServes(stack);
   } catch (e) {
     await stack?.stop();
     await drop();
@@ -66,6 +67,24 @@ async function untilTokensVerifiable(stack: Stack): Promise<void> {
   };
   while ((await status()) !== 401) {
     if (Date.now() > end) throw new Error('the gateway never got the signing keys from users');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Ready for clients through the ingress too: its first invocation of the gateway waits for name
+ * resolution and an mTLS connection between the two sidecars, and answered 500 once when it came first.
+ */
+async function untilIngressServes(stack: Stack): Promise<void> {
+  const end = Date.now() + 30_000;
+  const url = stack.invokeUrl('ingress', 'gateway', 'api/v1/categories');
+  const status = async () => {
+    const res = await fetch(url).catch(() => undefined);
+    await res?.arrayBuffer();
+    return res?.status;
+  };
+  while ((await status()) !== 200) {
+    if (Date.now() > end) throw new Error('the ingress never served the public API');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
