@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadRunFile, repoRoot } from '@shop/testkit';
+import { daprModuleDir } from './dapr-module';
 
 type Obj = {
   apiVersion: string;
@@ -30,25 +31,6 @@ function render(overlay: string): Obj[] {
   }
   const out = execFileSync('kubectl', ['kustomize', path.join(repoRoot, 'k8s', 'overlays', overlay)], { encoding: 'utf8' });
   return parseAllDocuments(out).map((d) => d.toJS() as Obj);
-}
-
-/** The Dapr release the repository pins (scripts/setup-dapr.sh), so CRDs and runtime move together. */
-function daprModuleDir(): string {
-  const version = /DAPR_VERSION="\$\{DAPR_VERSION:-([0-9.]+)\}"/.exec(
-    fs.readFileSync(path.join(repoRoot, 'scripts', 'setup-dapr.sh'), 'utf8'),
-  )?.[1];
-  if (!version) throw new Error('no DAPR_VERSION in scripts/setup-dapr.sh');
-  let out: string;
-  try {
-    out = execFileSync('go', ['mod', 'download', '-json', `github.com/dapr/dapr@v${version}`], {
-      encoding: 'utf8',
-      cwd: repoRoot,
-      timeout: 300_000,
-    });
-  } catch (e) {
-    throw new Error(`cannot get the Dapr ${version} module (go mod download; Go is needed, see scripts/setup-dapr.sh): ${String(e)}`);
-  }
-  return (JSON.parse(out) as { Dir: string }).Dir;
 }
 
 /**

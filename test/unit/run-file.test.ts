@@ -7,6 +7,26 @@ const services = fs
   .readdirSync(path.join(repoRoot, 'services'))
   .filter((d) => fs.existsSync(path.join(repoRoot, 'services', d, 'package.json')));
 
+/**
+ * The ports the kernel hands out for outgoing connections (and for listen(0)): a fixed listen port in
+ * there may be held by any client socket when the shop starts. Linux's default where /proc has none.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+  } catch {
+    // not Linux: the default range stands in
+  }
+  return [32768, 60999];
+}
+const [ephemeralLow, ephemeralHigh] = ephemeralRange();
+const ephemeral = (port: number) => port >= ephemeralLow && port <= ephemeralHigh;
+
+// The local servers' listen ports: PostgreSQL, Redis, RabbitMQ (AMQP, management, Erlang distribution,
+// epmd), NATS (client, monitoring), Mosquitto, MariaDB, Prometheus and Alertmanager defaults.
+const SERVER_PORTS = [5432, 6379, 5672, 15672, 25672, 4369, 4222, 8222, 1883, 3306, 9090, 9093];
+
 describe('dapr/run.yaml', () => {
   const run = loadRunFile();
 
@@ -34,11 +54,29 @@ describe('dapr/run.yaml', () => {
     expect(ports).not.toEqual(expect.arrayContaining([50006]));
   });
 
+  it('when every fixed port is listed, then none lies in the ephemeral range, nor on a local server’s port', () => {
+    const ports = run.apps.flatMap((a) =>
+      Object.entries({
+        appPort: a.appPort,
+        daprHTTPPort: a.daprHTTPPort,
+        daprGRPCPort: a.daprGRPCPort,
+        daprInternalGRPCPort: a.daprInternalGRPCPort,
+        metricsPort: a.metricsPort,
+        OPS_PORT: a.env?.OPS_PORT === undefined ? undefined : Number(a.env.OPS_PORT),
+      }).flatMap(([key, port]) => (port === undefined ? [] : [`${a.appID}.${key}=${port}`])),
+    );
+    // Every app and sidecar has its ports set: the runner would otherwise have none to bind.
+    expect(ports.length).toBeGreaterThanOrEqual(run.apps.length * 4);
+    const port = (p: string) => Number(p.split('=')[1]);
+    expect(ports.filter((p) => ephemeral(port(p)))).toEqual([]);
+    expect(ports.filter((p) => SERVER_PORTS.includes(port(p)))).toEqual([]);
+  });
+
   it('when an app is started, then it gets an operations port (OPS_PORT) of its own, outside the ephemeral range', () => {
     for (const app of run.apps.filter((a) => a.command)) {
       const ops = Number(app.env?.OPS_PORT);
-      // 32768-60999 here: any outgoing connection may hold such a port when the app starts.
-      expect({ app: app.appID, ops, outsideEphemeral: ops < 32768 || ops > 60999 }).toEqual({
+      // Any outgoing connection may hold an ephemeral port when the app starts.
+      expect({ app: app.appID, ops, outsideEphemeral: !ephemeral(ops) }).toEqual({
         app: app.appID,
         ops: expect.any(Number),
         outsideEphemeral: true,

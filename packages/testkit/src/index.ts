@@ -12,3 +12,4 @@ export * from './dev-secrets';
 export * from './dead-letters';
 export * from './shop';
 export * from './sentry';
+export * from './overload';

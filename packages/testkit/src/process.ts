@@ -45,6 +45,11 @@ export class LoggedProcess {
     return this.child.pid;
   }
 
+  /** The signal that ended it, if one did (`exited` then resolves to -1). */
+  get exitSignal(): NodeJS.Signals | null {
+    return this.child.signalCode;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -1,5 +1,6 @@
 // `npm start`: runs dapr/run.yaml without the Dapr CLI — each app with its daprd sidecar, every port on
-// loopback — waits until all are ready, prints where to call them, and on Ctrl-C stops everything.
+// loopback — waits until all are ready, prints where to call them, restarts any that dies (supervisor.ts),
+// and on Ctrl-C stops everything.
 // `--prepare-only`: only make the dev secrets and the profile's infrastructure ready (streams, databases),
 // for `dapr run -f` or `tye run`.
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { ensureDevSecrets } from './dev-secrets';
 import { provisionInfrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 import { sentryPathBeside, startSentry } from './sentry';
+import { describeEvent, Supervisor, type Liveness, type SupervisorEvent } from './supervisor';
 
 const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
 
@@ -44,7 +46,11 @@ async function main(): Promise<void> {
   // every sidecar proves its app id with a certificate from it, and each app's access-control policy
   // (dapr/config/<app>.yaml) decides on that id.
   const sentry = await startSentry({ dir: path.join(repoRoot, '.run', 'sentry'), sentryPath: sentryPathBeside(daprdPath()) });
-  const procs: LoggedProcess[] = [sentry.process];
+  // Every process from here on is kept running as a kubelet would (supervisor.ts): one that dies, or an
+  // app that stops answering its liveness probe, is restarted with back-off; only Ctrl-C/SIGTERM ends them.
+  let shopReady = false;
+  const supervisor = new Supervisor<LoggedProcess>({ onEvent: (e) => report(e) });
+  supervisor.supervise({ name: 'sentry', start: () => sentry.respawn(), layer: 0 }, sentry.process);
   const started = run.apps.map((app) => {
     const ports: Ports = {
       app: app.appPort!,
@@ -55,40 +61,84 @@ async function main(): Promise<void> {
       // The app's /readyz and /metrics: the OPS_PORT the run file gives it.
       ops: Number(app.env?.OPS_PORT),
     };
-    // Fresh tokens each start: the sidecar refuses callers of its API without its app's token (but the
-    // app-less ingress, whose callers are the public), and the app refuses callers without its sidecar's.
+    // Fresh tokens each start of the shop (a restarted process gets the same ones): the sidecar refuses
+    // callers of its API without its app's token (but the app-less ingress, whose callers are the public),
+    // and the app refuses callers without its sidecar's.
     const tokens = app.command?.length
       ? { DAPR_API_TOKEN: randomBytes(16).toString('hex'), APP_API_TOKEN: randomBytes(16).toString('hex') }
       : {};
-    const sidecar = new LoggedProcess(
-      `${app.appID}-daprd`,
-      daprdPath(),
-      [...daprdArgs(run, app, ports, Boolean(app.command)), ...sentry.sidecarArgs()],
-      path.join(logDir, `${app.appID}.daprd.log`),
-      { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, ...tokens, ...sentry.sidecarEnv(app.appID), DAPR_HOST_IP: '127.0.0.1' } },
-    );
-    procs.push(sidecar);
-    let proc: LoggedProcess | undefined;
-    if (app.command?.length) {
-      const [cmd, ...args] = app.command;
-      proc = new LoggedProcess(app.appID, cmd === 'node' ? process.execPath : cmd!, args, path.join(logDir, `${app.appID}.app.log`), {
-        cwd: app.appDirPath,
-        env: { ...process.env, ...appEnv(run, app, ports), ...tokens },
-        echo: true,
+    const sidecar = `${app.appID}-daprd`;
+    supervisor.supervise({
+      name: sidecar,
+      layer: 1,
+      // sidecarEnv writes a fresh Sentry token for every (re)start.
+      start: () =>
+        new LoggedProcess(
+          sidecar,
+          daprdPath(),
+          [...daprdArgs(run, app, ports, Boolean(app.command)), ...sentry.sidecarArgs()],
+          path.join(logDir, `${app.appID}.daprd.log`),
+          { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, ...tokens, ...sentry.sidecarEnv(app.appID), DAPR_HOST_IP: '127.0.0.1' } },
+        ),
+    });
+    const [cmd, ...args] = app.command ?? [];
+    if (cmd) {
+      const env = { ...process.env, ...appEnv(run, app, ports), ...tokens };
+      supervisor.supervise({
+        name: app.appID,
+        layer: 2,
+        start: () =>
+          new LoggedProcess(app.appID, cmd === 'node' ? process.execPath : cmd, args, path.join(logDir, `${app.appID}.app.log`), {
+            cwd: app.appDirPath,
+            env,
+            echo: true,
+          }),
+        liveness: appLiveness(`http://127.0.0.1:${ports.app}/healthz`),
       });
-      procs.push(proc);
     }
-    return { app, ports, sidecar, proc, tokens };
+    return { app, ports, tokens, hasApp: Boolean(cmd), names: [sidecar, ...(cmd ? [app.appID] : [])] };
   });
+  type Started = (typeof started)[number];
+  const names = ['sentry', ...started.flatMap((s) => s.names)];
+
+  const whenReady = (s: Started, timeoutMs: number) =>
+    waitForUrls(
+      readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.hasApp ? `http://127.0.0.1:${s.ports.ops}` : undefined, s.app.appID),
+      // Nothing to fail fast on: a process that exits is restarted (a lost port race among them).
+      [],
+      timeoutMs,
+      s.tokens.DAPR_API_TOKEN ? { 'dapr-api-token': s.tokens.DAPR_API_TOKEN } : {},
+    );
+
+  // After a restart, say when the app and its sidecar serve again (once per app, however many restarts).
+  const awaitingReady = new Set<Started>();
+  function report(e: SupervisorEvent): void {
+    let line = describeEvent(e);
+    const proc = supervisor.process(e.name);
+    if (e.type === 'exited' && proc) {
+      const tail = proc.log().split('\n').slice(-20).join('\n');
+      if (/address already in use|could not listen on any endpoint/.test(tail)) line += '; a listen port was taken, so it tries again';
+      // An app's output is on the console already; a sidecar's (and Sentry's) only in its log.
+      if (!started.some((s) => s.hasApp && s.app.appID === e.name)) line += ` (log: ${path.relative(repoRoot, proc.logFile)})`;
+    }
+    say(line);
+    const s = started.find((x) => x.names.includes(e.name));
+    if (e.type !== 'started' || !shopReady || !s || awaitingReady.has(s)) return;
+    awaitingReady.add(s);
+    void whenReady(s, 300_000)
+      .then(
+        () => say(`${s.app.appID} serves again`),
+        (err: Error) => say(`${s.app.appID} is still not ready: ${err.message}`),
+      )
+      .finally(() => awaitingReady.delete(s));
+  }
 
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(started.flatMap((s) => (s.proc ? [s.proc.stop()] : [])));
-    await Promise.all(started.map((s) => s.sidecar.stop()));
-    await sentry.stop();
+    await supervisor.stop();
     say('stopped');
     process.exit(code);
   };
@@ -96,44 +146,49 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    await Promise.all(
-      started.map((s) =>
-        waitForUrls(
-          readinessUrls(`http://127.0.0.1:${s.ports.http}`, s.proc ? `http://127.0.0.1:${s.ports.ops}` : undefined, s.app.appID),
-          [s.sidecar, ...(s.proc ? [s.proc] : [])],
-          180_000,
-          s.tokens.DAPR_API_TOKEN ? { 'dapr-api-token': s.tokens.DAPR_API_TOKEN } : {},
-        ),
-      ),
-    );
+    await Promise.all(started.map((s) => whenReady(s, 180_000)));
   } catch (e) {
     say(`start-up failed: ${(e as Error).message}`);
-    for (const p of procs) say(`--- ${p.name} (${p.logFile}) ---\n${p.log().split('\n').slice(-25).join('\n')}`);
+    for (const p of names.map((n) => supervisor.process(n)))
+      if (p) say(`--- ${p.name} (${p.logFile}) ---\n${p.log().split('\n').slice(-25).join('\n')}`);
     await stopAll(1);
     return;
   }
+  shopReady = true;
 
   say(
     `ready (profile: ${profileOf(run)}, secrets: ${process.env.DAPR_SECRETS ?? 'file'}); logs in ${path.relative(process.cwd(), logDir) || logDir}`,
   );
   for (const s of started) {
-    const app = s.proc ? `app http://127.0.0.1:${s.ports.app}` : '(no app: sidecar only)';
-    const ops = s.proc ? `   app /readyz, /metrics :${s.ports.ops}` : '';
+    const app = s.hasApp ? `app http://127.0.0.1:${s.ports.app}` : '(no app: sidecar only)';
+    const ops = s.hasApp ? `   app /readyz, /metrics :${s.ports.ops}` : '';
     say(`  ${s.app.appID.padEnd(10)} ${app.padEnd(28)} sidecar http://127.0.0.1:${s.ports.http}   metrics :${s.ports.metrics}${ops}`);
   }
   const gateway = started.find((s) => s.app.appID === 'gateway');
   const ingress = started.find((s) => s.app.appID === 'ingress');
   if (gateway) say(`the public API:  curl 'http://127.0.0.1:${gateway.ports.app}/api/v1/products?limit=2'`);
   if (ingress) say(`via the ingress: curl 'http://127.0.0.1:${ingress.ports.http}/v1.0/invoke/gateway/method/api/v1/products?limit=2'`);
-  say('Ctrl-C stops everything.');
+  say('Ctrl-C stops everything; a process that dies meanwhile is restarted.');
+}
 
-  for (const p of procs) {
-    void p.exited.then((code) => {
-      if (stopping) return;
-      say(`${p.name} exited with ${code}; last lines of ${p.logFile}:\n${p.log().split('\n').slice(-25).join('\n')}`);
-      void stopAll(1);
-    });
-  }
+/**
+ * The app's liveness, as the livenessProbe of k8s/base/services/*.yaml: GET /healthz on the app port every
+ * 10 s with a 2 s timeout, restarted after 3 failures in a row (some 30 s unanswered). A start may take
+ * 120 s to pass it first (the startupProbe allows 90 s; here six apps and sidecars start at once on a
+ * laptop). Not /readyz: it fails while the sidecar is away, and a sidecar restart must not take its app
+ * down with it (Kubernetes does not restart on readiness either).
+ */
+function appLiveness(url: string): Liveness {
+  return {
+    probe: () =>
+      fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => {
+        void r.body?.cancel();
+        return r.ok;
+      }),
+    periodMs: 10_000,
+    failureThreshold: 3,
+    startupMs: 120_000,
+  };
 }
 
 /**

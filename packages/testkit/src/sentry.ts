@@ -24,7 +24,13 @@ export interface RunningSentry {
   address: string;
   /** The root certificate (PEM) every sidecar trusts: DAPR_TRUST_ANCHORS. */
   trustAnchors: string;
-  process: LoggedProcess;
+  /** The running Sentry (the latest, after a `respawn()`). */
+  readonly process: LoggedProcess;
+  /**
+   * Starts Sentry again on the same ports with the same files, as the `npm start` supervisor does when
+   * it died: the sidecars keep its address, and its root (on disk) and so the trust anchors stay.
+   */
+  respawn(): LoggedProcess;
   /** Writes the token that lets `appId`'s sidecar, and only it, get a certificate; returns its path. */
   tokenFile(appId: string): string;
   /** What a sidecar of `appId` needs in its environment and on its command line to use mTLS. */
@@ -94,32 +100,34 @@ export async function startSentry(options: SentryOptions): Promise<RunningSentry
   );
 
   const [grpc, healthz, metrics] = options.ports ? [options.ports.grpc, options.ports.healthz, options.ports.metrics] : await freePorts(3);
-  const proc = new LoggedProcess(
-    'sentry',
-    options.sentryPath,
-    [
-      '--mode',
-      'standalone',
-      '--config',
-      configFile,
-      '--issuer-credentials',
-      credentials,
-      '--listen-address',
-      '127.0.0.1',
-      '--port',
-      String(grpc),
-      '--healthz-listen-address',
-      '127.0.0.1',
-      '--healthz-port',
-      String(healthz),
-      '--metrics-listen-address',
-      '127.0.0.1',
-      '--metrics-port',
-      String(metrics),
-    ],
-    path.join(dir, 'sentry.log'),
-    { cwd: dir, env: { ...process.env, NAMESPACE } },
-  );
+  const spawnSentry = () =>
+    new LoggedProcess(
+      'sentry',
+      options.sentryPath,
+      [
+        '--mode',
+        'standalone',
+        '--config',
+        configFile,
+        '--issuer-credentials',
+        credentials,
+        '--listen-address',
+        '127.0.0.1',
+        '--port',
+        String(grpc),
+        '--healthz-listen-address',
+        '127.0.0.1',
+        '--healthz-port',
+        String(healthz),
+        '--metrics-listen-address',
+        '127.0.0.1',
+        '--metrics-port',
+        String(metrics),
+      ],
+      path.join(dir, 'sentry.log'),
+      { cwd: dir, env: { ...process.env, NAMESPACE } },
+    );
+  let proc = spawnSentry();
 
   // Sentry writes its self-signed root and issuer on first start, then answers its health probe.
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
@@ -164,7 +172,10 @@ export async function startSentry(options: SentryOptions): Promise<RunningSentry
   return {
     address,
     trustAnchors,
-    process: proc,
+    get process() {
+      return proc;
+    },
+    respawn: () => (proc = spawnSentry()),
     tokenFile,
     sidecarEnv: (appId) => ({ DAPR_TRUST_ANCHORS: trustAnchors, DAPR_SENTRY_TOKEN_FILE: tokenFile(appId), NAMESPACE }),
     sidecarArgs: () => ['--enable-mtls', '--sentry-address', address],
