@@ -58,8 +58,10 @@ describe('the local Dapr Configurations', () => {
     },
   );
 
-  it('when the ingress Configuration is read, then nobody may invoke it and its guard is in its pipeline', () => {
+  it('when the ingress Configuration is read, then nobody may invoke it, its guard is in its pipeline, and it resolves names as the apps do', () => {
     const ingress = read(path.join(repoRoot, 'dapr', 'ingress.yaml'));
+    // A resolver judges other sidecars' entries by its own updateInterval: a shorter one loses them.
+    expect(ingress.spec.nameResolution).toEqual(common.spec.nameResolution);
     expect(ingress.spec.accessControl).toEqual({ defaultAction: 'deny', trustDomain: 'public' });
     expect(ingress.spec.httpPipeline.handlers).toEqual([{ name: 'ingress-guard', type: 'middleware.http.opa' }]);
   });
