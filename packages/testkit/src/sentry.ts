@@ -43,7 +43,7 @@ export interface SentryOptions {
   /** A folder of this run: keys, certificates, tokens and the log go there. */
   dir: string;
   sentryPath: string;
-  /** Fixed ports (npm start) or free ones (tests). */
+  /** Fixed ports, if a caller wants them; by default free ones are picked at start (npm start and tests). */
   ports?: { grpc: number; healthz: number; metrics: number };
   readyTimeoutMs?: number;
   /** Free ports can be taken before sentry binds them: such a start is tried again on new ones. */

@@ -25,7 +25,7 @@ export interface AppSpec {
 
 export interface StackOptions {
   apps: AppSpec[];
-  /** Secrets over those of dapr/secrets.dev.json for this run (each test's own database URLs). */
+  /** Secrets over this test process's generated dev secrets (`devSecrets()`), e.g. each test's own database URLs. */
   secrets?: Record<string, string>;
   /** Component profile under components/ (default: DAPR_PROFILE, else the run file's). */
   profile?: string;
