@@ -22,29 +22,37 @@ const PROFILES = fs
   .filter((d) => d !== 'common' && !d.startsWith('secrets-') && fs.statSync(path.join(components, d)).isDirectory());
 const inProfile = (profile: string) => readComponents([path.join(components, profile)]);
 // Components a profile has beyond redis's, each with a reason in its YAML.
-const EXTRA: Record<string, string[]> = { rabbitmq: ['orders-outbox → orders'] };
+const EXTRA: Record<string, string[]> = {
+  rabbitmq: ['orders-outbox → orders', 'pubsub-orders → orders', 'pubsub-payments → orders', 'pubsub-stock → orders'],
+};
 const shape = (profile: string) =>
   inProfile(profile)
     .map((c) => `${c.name} → ${[...c.scopes].sort().join(',')}`)
     .filter((s) => !(EXTRA[profile] ?? []).includes(s))
     .sort();
 const pubsub = (profile: string) => inProfile(profile).find((c) => c.name === 'pubsub')!;
-/** Who may publish and subscribe to what, over every pub/sub component of the profile: `app publishes topic`. */
+/**
+ * Who may publish and subscribe to what, over every pub/sub component of the profile: `app publishes topic`
+ * (once, although RabbitMQ lets orders publish dead letters through each of its subscriptions' components).
+ */
 const rights = (profile: string) =>
-  inProfile(profile)
-    .filter((c) => c.type.startsWith('pubsub.'))
-    .flatMap((c) =>
-      (['publishingScopes', 'subscriptionScopes'] as const).flatMap((k) =>
-        (c.metadata.find((m) => m.name === k)?.value ?? '').split(';').flatMap((entry) => {
-          const [app, topics = ''] = entry.split('=');
-          return topics
-            .split(',')
-            .filter(Boolean)
-            .map((t) => `${app} ${k === 'publishingScopes' ? 'publishes' : 'subscribes to'} ${t}`);
-        }),
-      ),
-    )
-    .sort();
+  [
+    ...new Set(
+      inProfile(profile)
+        .filter((c) => c.type.startsWith('pubsub.'))
+        .flatMap((c) =>
+          (['publishingScopes', 'subscriptionScopes'] as const).flatMap((k) =>
+            (c.metadata.find((m) => m.name === k)?.value ?? '').split(';').flatMap((entry) => {
+              const [app, topics = ''] = entry.split('=');
+              return topics
+                .split(',')
+                .filter(Boolean)
+                .map((t) => `${app} ${k === 'publishingScopes' ? 'publishes' : 'subscribes to'} ${t}`);
+            }),
+          ),
+        ),
+    ),
+  ].sort();
 const protectedTopics = (profile: string) =>
   inProfile(profile)
     .filter((c) => c.type.startsWith('pubsub.'))

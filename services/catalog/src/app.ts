@@ -30,6 +30,8 @@ export interface CatalogDeps {
   sweepBatchSize: number;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
+  /** The sidecar's pub/sub components (`sidecarPubsubs`): a topic with a component `<pubsub>-<topic>` is subscribed there. */
+  pubsubComponents?: () => Promise<readonly string[]>;
   appApiToken?: string | undefined;
   bodyLimit?: string;
 }
@@ -44,7 +46,13 @@ export function createCatalogApp(deps: CatalogDeps) {
       routerFor(productRoutes(deps.store)),
       behindIdentity(identityVerifier(deps.identityKey, 'catalog'), routerFor(adminRoutes(deps.store, stock)), adminOnly({ hide: false })),
       routerFor(reservationSweepRoutes({ stock, events, logger, batchSize: deps.sweepBatchSize })),
-      catalogSubscriptions({ stock, events, logger, reservationTtlSeconds: deps.reservationTtlSeconds }),
+      catalogSubscriptions({
+        stock,
+        events,
+        logger,
+        reservationTtlSeconds: deps.reservationTtlSeconds,
+        pubsubComponents: deps.pubsubComponents,
+      }),
     ],
     readiness: deps.readiness,
     lifecycle: deps.lifecycle,

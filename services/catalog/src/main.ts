@@ -5,6 +5,7 @@ import {
   identityPublicKey,
   readSecret,
   serve,
+  sidecarPubsubs,
   sidecarReadiness,
   waitForSidecar,
   runMain,
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     sweepBatchSize: config.sweepBatchSize,
     readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) }],
     lifecycle,
+    pubsubComponents: sidecarPubsubs(dapr),
     appApiToken: config.appApiToken,
     bodyLimit: config.bodyLimit,
   });

@@ -28,6 +28,8 @@ export interface OrdersDeps extends CheckoutDeps {
   redriveAfterMs: number;
   readiness: ReadinessCheck[];
   lifecycle: Lifecycle;
+  /** The sidecar's pub/sub components (`sidecarPubsubs`): a topic with a component `<pubsub>-<topic>` is subscribed there. */
+  pubsubComponents?: () => Promise<readonly string[]>;
   appApiToken?: string | undefined;
   bodyLimit?: string;
 }
@@ -39,7 +41,10 @@ export function createOrdersApp(given: OrdersDeps) {
     logger: deps.logger,
     metrics: deps.metrics,
     routers: [
-      subscriptionRouter(sagaHandlers(deps), deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
+      subscriptionRouter(sagaHandlers(deps), deps.logger, {
+        deadLetterTopic: DEAD_LETTER_TOPIC,
+        pubsubComponents: deps.pubsubComponents,
+      }),
       routerFor([...orderRoutes(deps), ...operationRoutes(deps, deps.fulfillmentBinding, new SagaRedrive(deps, deps.redriveAfterMs))]),
     ],
     middleware: [identityParser(identityVerifier(deps.identityKey, 'orders'))],

@@ -6,6 +6,7 @@ import {
   identityPublicKey,
   readSecret,
   serve,
+  sidecarPubsubs,
   sidecarReadiness,
   waitForSidecar,
   runMain,
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     redriveAfterMs: config.redriveAfterSeconds * 1000,
     readiness: [sidecarReadiness(config), { name: 'postgres', check: async () => void (await db.query('SELECT 1')) }],
     lifecycle,
+    pubsubComponents: sidecarPubsubs(dapr),
     appApiToken: config.appApiToken,
     bodyLimit: config.bodyLimit,
   });

@@ -34,6 +34,8 @@ export interface PaymentsDeps {
   now?: () => Date;
   readiness?: ReadinessCheck[];
   lifecycle?: Lifecycle;
+  /** The sidecar's pub/sub components (`sidecarPubsubs`): a topic with a component `<pubsub>-<topic>` is subscribed there. */
+  pubsubComponents?: () => Promise<readonly string[]>;
   appApiToken?: string | undefined;
   bodyLimit?: string;
 }
@@ -52,7 +54,10 @@ export function createPaymentsApp(deps: PaymentsDeps) {
     logger: deps.logger,
     metrics: deps.metrics,
     routers: [
-      subscriptionRouter(handlers, deps.logger, { deadLetterTopic: DEAD_LETTER_TOPIC }),
+      subscriptionRouter(handlers, deps.logger, {
+        deadLetterTopic: DEAD_LETTER_TOPIC,
+        pubsubComponents: deps.pubsubComponents,
+      }),
       behindIdentity(identity, routerFor(paymentMethodRoutes(deps.methods, now))),
       behindIdentity(identity, routerFor(paymentRoutes(deps.payments)), adminOnly({ hide: true })),
     ],

@@ -5,6 +5,7 @@ import {
   identityPublicKey,
   readSecret,
   serve,
+  sidecarPubsubs,
   sidecarReadiness,
   waitForSidecar,
   runMain,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     publisher: new DaprOutcomePublisher(dapr),
     readiness: [sidecarReadiness(config)],
     lifecycle,
+    pubsubComponents: sidecarPubsubs(dapr),
     appApiToken: config.appApiToken,
     bodyLimit: config.bodyLimit,
   });

@@ -1,4 +1,6 @@
+import type { DaprClient } from '@dapr/dapr';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { deliveriesOnly } from '../http/deliveries';
 import type { Logger } from '../logger';
 import { check, type JSONSchema } from '../validation';
@@ -37,15 +39,51 @@ export type EventStatus = 'SUCCESS' | 'RETRY' | 'DROP';
 export interface SubscriptionOptions {
   /** Dead-letter topic per pub/sub component; needs a retry policy on the component to be useful. */
   deadLetterTopic?: string;
+  /**
+   * The names of the pub/sub components the app's sidecar has (`sidecarPubsubs(client)`). Given, a topic
+   * is subscribed on `<pubsub>-<topic>` when the sidecar has that component, so an operator can give one
+   * topic a connection of its own by adding a component (components/rabbitmq/pubsub-stock.yaml says why).
+   */
+  pubsubComponents?: () => Promise<readonly string[]>;
+}
+
+/** The names of the sidecar's pub/sub components, from its metadata API (`GET /v1.0/metadata`). */
+export function sidecarPubsubs(client: DaprClient): () => Promise<string[]> {
+  return async () => (await client.metadata.get()).components.filter((c) => c.type.startsWith('pubsub.')).map((c) => c.name);
+}
+
+/** The component a topic is subscribed on: `<pubsub>-<topic>` if the sidecar has it, else `<pubsub>`. */
+export function subscriptionPubsub(pubsub: string, topic: string, components: readonly string[] | undefined): string {
+  return components?.includes(`${pubsub}-${topic}`) ? `${pubsub}-${topic}` : pubsub;
+}
+
+/**
+ * Asks `list` until it answers. daprd 1.18 asks `/dapr/subscribe` once per start and reads any answer but
+ * 200 (or 404) as "no subscriptions" (it logs an error and never asks again), so a failed lookup cannot be
+ * answered: a guess would subscribe on the wrong component, an error would lose every subscription. daprd
+ * waits for the answer with no timeout, and its metadata API is up before it asks, so this only bridges a
+ * hiccup; it gives up when daprd hangs up.
+ */
+async function untilListed(list: () => Promise<readonly string[]>, ctx: Context, logger: Logger): Promise<readonly string[]> {
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await list();
+    } catch (err) {
+      if (ctx.req.socket.destroyed) throw err;
+      logger.warn("cannot list the sidecar's pub/sub components for /dapr/subscribe; asking again", { err, 'retry.ms': delay });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 const routeFor = (h: { topic: string; type: string }) => `/events/${h.topic}/${h.type}`;
 const UNROUTED = '/events/_unrouted';
 
 /**
- * Serves what Dapr's programmatic subscription expects, in Koa: `GET /dapr/subscribe` (routing rules on
- * `event.type`, the dead-letter topic) and one POST route per handler that answers SUCCESS, RETRY
- * (thrown) or DROP (malformed envelope, schema-invalid data, DropEvent) — DROP sends it to dead letter.
+ * Serves what Dapr's programmatic subscription expects, in Koa: `GET /dapr/subscribe` (each topic's
+ * component, routing rules on `event.type`, the dead-letter topic) and one POST route per handler that
+ * answers SUCCESS, RETRY (thrown) or DROP (malformed envelope, schema-invalid data, DropEvent) — DROP
+ * sends it to dead letter.
  */
 export function subscriptionRouter(handlers: readonly EventHandler<never>[], logger: Logger, options: SubscriptionOptions = {}): Router {
   // Only the app's own sidecar delivers events; an invocation of these routes (e.g. a forged
@@ -60,9 +98,10 @@ export function subscriptionRouter(handlers: readonly EventHandler<never>[], log
     topics.set(key, entry);
   }
 
-  router.get('/dapr/subscribe', (ctx) => {
+  router.get('/dapr/subscribe', async (ctx) => {
+    const components = options.pubsubComponents ? await untilListed(options.pubsubComponents, ctx, logger) : undefined;
     ctx.body = [...topics.values()].map((t) => ({
-      pubsubname: t.pubsub,
+      pubsubname: subscriptionPubsub(t.pubsub, t.topic, components),
       topic: t.topic,
       // A topic carries every event of its owner and each subscriber takes the types it needs. The
       // others must be acknowledged here: with a dead-letter topic set, daprd sends an event that no

@@ -1,4 +1,5 @@
-import { DropEvent, createApp, createMetrics, subscriptionRouter, type EventHandler } from '../../src';
+import type { DaprClient } from '@dapr/dapr';
+import { DropEvent, createApp, createMetrics, sidecarPubsubs, subscriptionPubsub, subscriptionRouter, type EventHandler } from '../../src';
 import { listen, memoryLogger } from './helpers';
 
 const schema = {
@@ -89,5 +90,77 @@ describe('subscriptionRouter', () => {
     expect(await deliver('/events/orders/order.placed.v1', { id: 'no-data' })).toEqual({ status: 'DROP' });
     expect(await deliver('/events/orders/order.placed.v1', event('order.placed.v1', { orderId: 'poison' }))).toEqual({ status: 'DROP' });
     expect(seen).not.toContain('poison');
+  });
+});
+
+describe('the component of each subscription', () => {
+  const handler = (topic: string): EventHandler<never> => ({
+    pubsub: 'pubsub',
+    topic,
+    type: `${topic}.happened.v1`,
+    schema: { type: 'object' },
+    handle: async () => undefined,
+  });
+  const subscribe = async (pubsubComponents?: () => Promise<readonly string[]>) => {
+    const { logger, lines } = memoryLogger();
+    const server = await listen(
+      createApp({
+        logger,
+        metrics: createMetrics('t'),
+        routers: [subscriptionRouter([handler('orders'), handler('stock')], logger, { deadLetterTopic: 'deadletter', pubsubComponents })],
+      }),
+    );
+    try {
+      const subs = (await (await fetch(`${server.url}/dapr/subscribe`)).json()) as { pubsubname: string; topic: string }[];
+      return { subs: subs.map((s) => `${s.topic}@${s.pubsubname}`), lines: lines() };
+    } finally {
+      await server.close();
+    }
+  };
+
+  it('when the sidecar has a component `<pubsub>-<topic>`, then that topic is subscribed there and the others on `<pubsub>`', () => {
+    expect(subscriptionPubsub('pubsub', 'stock', ['pubsub', 'pubsub-stock', 'orders-outbox'])).toBe('pubsub-stock');
+    expect(subscriptionPubsub('pubsub', 'orders', ['pubsub', 'pubsub-stock', 'orders-outbox'])).toBe('pubsub');
+    // Only the exact name: not another app's topic, not a prefix.
+    expect(subscriptionPubsub('pubsub', 'stock', ['pubsub', 'pubsub-stocks', 'other-stock'])).toBe('pubsub');
+    expect(subscriptionPubsub('pubsub', 'stock', undefined)).toBe('pubsub');
+  });
+
+  it('when daprd asks and the sidecar lists pubsub-stock, then stock is subscribed on it, orders on pubsub', async () => {
+    expect((await subscribe(async () => ['pubsub', 'pubsub-stock'])).subs).toEqual(['orders@pubsub', 'stock@pubsub-stock']);
+  });
+
+  it('when no lookup is wired, then every topic stays on the component its handler names', async () => {
+    expect((await subscribe()).subs).toEqual(['orders@pubsub', 'stock@pubsub']);
+  });
+
+  it('when the lookup fails, then it is asked again and daprd gets the right components (an error would lose every subscription)', async () => {
+    let calls = 0;
+    const flaky = async () => {
+      if (++calls < 3) throw new Error('sidecar busy');
+      return ['pubsub', 'pubsub-stock'];
+    };
+    const { subs, lines } = await subscribe(flaky);
+    expect(subs).toEqual(['orders@pubsub', 'stock@pubsub-stock']);
+    expect(calls).toBe(3);
+    expect(lines.filter((l) => l['log.level'] === 'warn' && String(l.message).includes('pub/sub components'))).toHaveLength(2);
+  });
+
+  it("when the sidecar's metadata is read, then only its pub/sub components are named", async () => {
+    const client = {
+      metadata: {
+        get: async () => ({
+          id: 'orders',
+          actors: [],
+          extended: {},
+          components: [
+            { name: 'pubsub', type: 'pubsub.rabbitmq', version: 'v1', capabilities: [] },
+            { name: 'pubsub-stock', type: 'pubsub.rabbitmq', version: 'v1', capabilities: [] },
+            { name: 'orderstore', type: 'state.postgresql', version: 'v2', capabilities: [] },
+          ],
+        }),
+      },
+    } as unknown as DaprClient;
+    expect(await sidecarPubsubs(client)()).toEqual(['pubsub', 'pubsub-stock']);
   });
 });

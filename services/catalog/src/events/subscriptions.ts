@@ -11,6 +11,7 @@ export interface SubscriptionDeps {
   events: EventPublisher;
   logger: Logger;
   reservationTtlSeconds: number;
+  pubsubComponents?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -21,5 +22,6 @@ export interface SubscriptionDeps {
 export function catalogSubscriptions(deps: SubscriptionDeps) {
   return subscriptionRouter([orderPlacedHandler(deps), orderConfirmedHandler(deps), orderCancelledHandler(deps)], deps.logger, {
     deadLetterTopic: DEAD_LETTER_TOPIC,
+    pubsubComponents: deps.pubsubComponents,
   });
 }
