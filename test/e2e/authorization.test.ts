@@ -1,6 +1,7 @@
 // Issue 3: every route the gateway declares, walked as anonymous, customer A, customer B and admin
 // against the real services. The table comes from the route declarations themselves, so a route added
-// tomorrow is walked too. Another customer's resources answer 404, never 403.
+// tomorrow is walked too. Another customer's resources answer 404, never 403. A 5xx is never an answer:
+// it fails the walk, whoever calls.
 import { randomUUID } from 'node:crypto';
 import { authorizationTable, routeTable } from '../../services/gateway/src/routes/table';
 import { CARDS, Shop, type Json } from './support/shop';
@@ -36,15 +37,27 @@ function concrete(path: string): string {
   return path.replace(/:[A-Za-z]+/g, ids.productId!);
 }
 
+const routeOf = (method: string, path: string) => routeTable.find((r) => `/api/v1${r.path}` === path && r.method === method)!;
+
 const callAs = async (who: Who, method: string, path: string) => {
-  const route = routeTable.find((r) => `/api/v1${r.path}` === path && r.method === method)!;
+  const route = routeOf(method, path);
   // Archiving is walked on a product of its own, so the others stay.
   const p = route.operationId === 'adminArchiveProduct' ? path.replace(':id', ids.archivable!) : concrete(path);
+  let body = route.example;
+  if (route.operationId === 'checkout') {
+    // Checkout pays with A's saved card. A's cart (the walk emptied it) gets a unit first, so A's own
+    // checkout is placed; everyone else names a card that is not theirs.
+    body = { ...(route.example as object), paymentMethod: ids.paymentMethod };
+    if (who === 'customerA') {
+      const put = await shop.call(`/cart/items/${ids.productId}`, { method: 'PUT', token: tokens.customerA, body: { quantity: 1 } });
+      if (put.status !== 200) throw new Error(`cart: ${put.status} ${JSON.stringify(put.body)}`);
+    }
+  }
   return shop.call(p.replace('/api/v1', ''), {
     method,
     token: tokens[who],
     headers: { 'idempotency-key': randomUUID() },
-    ...(route.example === undefined ? {} : { body: route.example }),
+    ...(body === undefined ? {} : { body }),
   });
 };
 
@@ -52,21 +65,53 @@ const callAs = async (who: Who, method: string, path: string) => {
 const refused = (res: { status: number; body: Json }) =>
   res.status === 403 || (res.status === 401 && /\/(unauthorized|invalid-token)$/.test(String(res.body?.type)));
 
+/** An answer as the walk reads it: served is neither refused by the gateway nor a 5xx. */
+const seen = (res: { status: number; body: Json }) => ({
+  status: res.status,
+  type: res.body?.type,
+  refused: refused(res),
+  failed: res.status >= 500,
+});
+const SERVED = expect.objectContaining({ refused: false, failed: false });
+
+/**
+ * Routes whose request names one of customer A's resources (A's order in the path, A's saved card in
+ * the body), and what customer B gets there: nothing that tells it exists (422 for a card that is not
+ * B's), never 403. A gets the route's own success status.
+ */
+const aOwns: Record<string, { status: number; type: RegExp }> = {
+  getOrder: { status: 404, type: /\/not-found$/ },
+  checkout: { status: 422, type: /\/invalid-payment-method$/ },
+};
+
+// The four callers walk each route in turn (anonymous, A, B, admin); routes that change state do so on
+// the caller's own cart or account, or on resources of their own (archiving, A's checkout).
 describe.each(authorizationTable)('$method $path ($access)', ({ method, path, access }) => {
+  const route = routeOf(method, path);
+  const ofA = aOwns[route.operationId];
+
   it('when anonymous, then public routes are served and the others answer 401', async () => {
     const res = await callAs('anonymous', method, path);
-    if (access === 'public') expect(refused(res)).toBe(false);
+    if (access === 'public') expect(seen(res)).toEqual(SERVED);
     else expect({ status: res.status, type: res.body?.type }).toEqual({ status: 401, type: expect.stringMatching(/\/unauthorized$/) });
   });
 
-  it('when a customer, then admin routes answer 403 and the others are served', async () => {
+  it("when customer A, the owner of the ids in paths, then admin routes answer 403, A's own resources the route's success status, the others are served", async () => {
+    const res = await callAs('customerA', method, path);
+    if (access === 'admin') expect(res.status).toBe(403);
+    else if (ofA) expect(seen(res)).toEqual({ status: route.response.status, type: undefined, refused: false, failed: false });
+    else expect(seen(res)).toEqual(SERVED);
+  });
+
+  it("when customer B, then admin routes answer 403, A's resources as if absent (never 403), the others are served", async () => {
     const res = await callAs('customerB', method, path);
     if (access === 'admin') expect(res.status).toBe(403);
-    else expect(refused(res)).toBe(false);
+    else if (ofA) expect(seen(res)).toEqual({ status: ofA.status, type: expect.stringMatching(ofA.type), refused: false, failed: false });
+    else expect(seen(res)).toEqual(SERVED);
   });
 
   it('when an admin, then the route is served', async () => {
-    expect(refused(await callAs('admin', method, path))).toBe(false);
+    expect(seen(await callAs('admin', method, path))).toEqual(SERVED);
   });
 });
 

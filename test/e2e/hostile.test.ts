@@ -298,16 +298,20 @@ describe('5. bad input gets a bounded 4xx problem, never a 5xx', () => {
     expect(bounded(res)).toEqual({ status: 400, type: 'application/problem+json', size: true });
   });
 
-  it('when PATCH /me carries 20,000 empty addresses, then a small 4xx problem', async () => {
+  it('when PATCH /me carries 20,000 empty addresses, then a small 400 validation problem', async () => {
     const me = await shop.customer();
     const res = await shop.call('/me', {
       method: 'PATCH',
       token: me.token,
       body: { addresses: Array.from({ length: 20_000 }, () => ({})) },
     });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(bounded(res).size).toBe(true);
+    // About 60 kB, under the gateway's body limit: its validation (at most 10 addresses) refuses it.
+    expect({ ...bounded(res), problem: res.body?.type }).toEqual({
+      status: 400,
+      type: 'application/problem+json',
+      size: true,
+      problem: expect.stringMatching(/\/validation-failed$/),
+    });
   });
 
   it('when a login carries 8,000 unknown keys, then a small 400 problem', async () => {

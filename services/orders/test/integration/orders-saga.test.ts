@@ -162,6 +162,11 @@ describe('orders saga through real sidecars', () => {
     const timeline = await sql('SELECT version, type FROM order_timeline WHERE order_id = $1 ORDER BY version', [orderId]);
     return view && { status: view.status, version: view.version, timeline: timeline.map((t) => `v${t.version} ${t.type}`) };
   };
+  /** The whole read model, every column of every order, in a stable order: what a rebuild must restore. */
+  const readModel = async () => ({
+    views: await sql('SELECT * FROM order_view ORDER BY id'),
+    timeline: await sql('SELECT * FROM order_timeline ORDER BY order_id, version'),
+  });
   /** The same, as the event store says it must be. */
   const asStored = (events: any[]) => ({
     status: /^order\.(.+)\.v1$/.exec(events[events.length - 1].type)![1],
@@ -305,25 +310,41 @@ describe('orders saga through real sidecars', () => {
     expect((await call('orders', { method: 'POST', body: {} })).status).toBe(401);
   });
 
-  it('when the read model was corrupted and partly cleared, then the rebuild restores exactly what the event store says', async () => {
+  it('when the read model was corrupted and cleared, then the rebuild restores exactly what it held (status, history, totals)', async () => {
     const { body } = await checkout(customer());
     await waitFor(body.orderId, 'placed');
     await publish('stock', 'stock.rejected.v1', { orderId: body.orderId, reason: 'out-of-stock', shortages: [] });
     const before = await waitFor(body.orderId, 'cancelled');
     const other = (await checkout(customer())).body.orderId;
     await historyWhen(other, (h) => h?.status === 'placed');
-    // One order's row claims a status and version its stream never had, and lost a timeline entry; the
-    // other order is gone from the history altogether.
-    await sql(`UPDATE order_view SET status = 'shipped', version = 9, tracking_number = 'TRK-FORGED' WHERE id = $1`, [body.orderId]);
+    const held = await readModel();
+    expect(held.views.map((v) => v.id)).toEqual(expect.arrayContaining([body.orderId, other]));
+    // One order's row claims a status, version, total and tracking number its stream never had; its
+    // timeline lost an entry, has another altered and one forged. Every other order (the earlier tests'
+    // too: shipped, cancelled, placed) is gone from the history altogether.
+    await sql(
+      `UPDATE order_view SET status = 'shipped', version = 9, total_amount = 1, currency = 'EUR', tracking_number = 'TRK-FORGED' WHERE id = $1`,
+      [body.orderId],
+    );
     await sql('DELETE FROM order_timeline WHERE order_id = $1 AND version = 2', [body.orderId]);
-    await sql('DELETE FROM order_timeline WHERE order_id = $1', [other]);
-    await sql('DELETE FROM order_view WHERE id = $1', [other]);
-    expect(await history(body.orderId)).not.toEqual(asStored(await storedStream(body.orderId)));
+    await sql(`UPDATE order_timeline SET detail = '{"forged": true}' WHERE order_id = $1 AND version = 3`, [body.orderId]);
+    await sql(`INSERT INTO order_timeline (order_id, version, type, occurred_at, detail) VALUES ($1, 4, 'order.shipped.v1', now(), '{}')`, [
+      body.orderId,
+    ]);
+    await sql('DELETE FROM order_timeline WHERE order_id <> $1', [body.orderId]);
+    await sql('DELETE FROM order_view WHERE id <> $1', [body.orderId]);
+    const corrupted = await readModel();
+    expect({ views: corrupted.views.length, timeline: corrupted.timeline.length }).toEqual({ views: 1, timeline: 3 });
+    expect((await call(`orders/${body.orderId}`, { headers: admin })).body).toMatchObject({
+      status: 'shipped',
+      total: { amount: 1, currency: 'EUR' },
+    });
 
     const rebuilt = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
     expect(rebuilt.status).toBe(200);
-    expect(rebuilt.body).toMatchObject({ kept: 0, pruned: 0 });
-    expect(rebuilt.body.rebuilt).toBeGreaterThanOrEqual(7);
+    // Every order replayed from its stream: one per order the history held, one event per timeline entry.
+    expect(rebuilt.body).toEqual({ rebuilt: held.views.length, events: held.timeline.length, kept: 0, pruned: 0 });
+    expect(await readModel()).toEqual(held);
     for (const id of [body.orderId, other]) expect(await history(id)).toEqual(asStored(await storedStream(id)));
     const after = (await call(`orders/${body.orderId}`, { headers: admin })).body;
     expect(after).toEqual(before);
@@ -332,18 +353,30 @@ describe('orders saga through real sidecars', () => {
   it("when an order's stream is missing from the event store, then a rebuild keeps its history; only an explicit prune deletes it", async () => {
     const { body } = await checkout(customer());
     const before = await historyWhen(body.orderId, (h) => h?.status === 'placed');
+    const held = await readModel();
+    const others = {
+      views: held.views.filter((v) => v.id !== body.orderId),
+      timeline: held.timeline.filter((t) => t.order_id !== body.orderId),
+    };
     const deleted = await fetch(stateUrl(`/order-${body.orderId}`), { method: 'DELETE', headers: stack.daprHeaders('orders') });
     expect(deleted.status).toBe(204);
 
-    const kept = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
-    expect(kept.body).toMatchObject({ kept: 1, pruned: 0 });
+    // Without prune (no body, or prune false) the history never shrinks: every row stays as it was.
+    const replayed = { rebuilt: others.views.length, events: others.timeline.length };
+    for (const without of [undefined, { prune: false }]) {
+      const kept = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: without });
+      expect({ status: kept.status, body: kept.body }).toEqual({ status: 200, body: { ...replayed, kept: 1, pruned: 0 } });
+      expect(await readModel()).toEqual(held);
+    }
     expect(await history(body.orderId)).toEqual(before);
     expect((await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: { prune: 'yes' } })).status).toBe(400);
-    expect(await history(body.orderId)).toEqual(before);
+    expect(await readModel()).toEqual(held);
 
+    // With prune, only the order without a stream goes.
     const pruned = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: { prune: true } });
-    expect(pruned.body).toMatchObject({ kept: 0, pruned: 1 });
+    expect({ status: pruned.status, body: pruned.body }).toEqual({ status: 200, body: { ...replayed, kept: 0, pruned: 1 } });
     expect(await history(body.orderId)).toBeUndefined();
+    expect(await readModel()).toEqual(others);
     expect((await call(`orders/${body.orderId}`, { headers: admin })).status).toBe(404);
     // Its registration stays: a store restored later can still bring it back with a rebuild.
     expect(await sql('SELECT 1 FROM order_registry WHERE order_id = $1', [body.orderId])).toHaveLength(1);
