@@ -41,6 +41,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,services}/*/test/integration/**/*.test.ts',
         '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/faults/**/*.test.ts',
         '<rootDir>/test/deploy/{trace,metrics}.test.ts',
       ],
       testPathIgnorePatterns: ['/node_modules/', ...brokerOnly],

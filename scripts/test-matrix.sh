@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test matrix: lint and build once, every test outside test/e2e once (default profile), then the SAME
-# end-to-end suite (`npx jest test/e2e`) once per infrastructure profile — no service or test code differs
-# between runs, only DAPR_PROFILE (components/<profile>) and DAPR_SECRETS (components/secrets-<x>).
+# The test matrix: lint and build once, every test outside test/e2e and test/faults once (default
+# profile), then the SAME end-to-end and fault suites (`npx jest test/e2e test/faults`) once per
+# infrastructure profile — no service or test code differs between runs, only DAPR_PROFILE
+# (components/<profile>) and DAPR_SECRETS (components/secrets-<x>).
 #   usage: scripts/test-matrix.sh            the default matrix
 #          MATRIX="redis nats" scripts/test-matrix.sh
 # An entry is <profile>[+<secrets>]: `rabbitmq+env` runs the rabbitmq profile with the environment-variable
@@ -32,7 +33,7 @@ else
   if [ -z "${E2E_ONLY:-}" ]; then npm run --silent lint || broken lint; fi
   if [ -z "${E2E_ONLY:-}" ]; then
     start=$(date +%s)
-    npx jest --testPathIgnorePatterns '/test/e2e/' "${OPTS[@]}" --json --outputFile="$OUT/rest.json" || true
+    npx jest --testPathIgnorePatterns '/test/(e2e|faults)/' "${OPTS[@]}" --json --outputFile="$OUT/rest.json" || true
     echo "$(( $(date +%s) - start ))" > "$OUT/rest.seconds"
   fi
   for entry in $MATRIX; do
@@ -41,7 +42,7 @@ else
     [ "$entry" != "$profile" ] && secrets=${entry#*+}
     say "end-to-end suite on profile $profile, secrets $secrets"
     start=$(date +%s)
-    DAPR_PROFILE="$profile" DAPR_SECRETS="$secrets" npx jest test/e2e --selectProjects integration "${OPTS[@]}" \
+    DAPR_PROFILE="$profile" DAPR_SECRETS="$secrets" npx jest test/e2e test/faults --selectProjects integration "${OPTS[@]}" \
       --json --outputFile="$OUT/e2e-$profile-$secrets.json" || true
     echo "$(( $(date +%s) - start ))" > "$OUT/e2e-$profile-$secrets.seconds"
     [ -f "$OUT/e2e-$profile-$secrets.json" ] || broken "e2e-$profile-$secrets"

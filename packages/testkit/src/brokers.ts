@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LoggedProcess } from './process';
 import { freePort } from './ports';
+import { OwnServer } from './servers';
 
 const run = promisify(execFile);
 
@@ -29,38 +30,53 @@ export async function untilListening(port: number, watched: LoggedProcess, timeo
  * code, so two runs' streams would claim the same subjects (Dapr's topic prefixing by namespace is no way
  * out: it double-prefixes the outbox's internal topic).
  */
-export async function startNatsServer(dir: string): Promise<{ url: string; process: LoggedProcess }> {
+export async function startNatsServer(dir: string): Promise<{ url: string; server: OwnServer }> {
   const port = await freePort();
   fs.mkdirSync(path.join(dir, 'nats'), { recursive: true });
-  const proc = new LoggedProcess(
-    'nats-server',
-    process.env.NATS_SERVER ?? 'nats-server',
-    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(dir, 'nats')],
-    path.join(dir, 'nats-server.log'),
-    { cwd: dir, env: process.env },
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(dir, 'nats')];
+  const server = await OwnServer.start(
+    'nats',
+    port,
+    () =>
+      new LoggedProcess('nats-server', process.env.NATS_SERVER ?? 'nats-server', args, path.join(dir, 'nats-server.log'), {
+        cwd: dir,
+        env: process.env,
+      }),
   );
-  await untilListening(port, proc);
-  return { url: `nats://127.0.0.1:${port}`, process: proc };
+  return { url: `nats://127.0.0.1:${port}`, server };
 }
 
 /**
- * A Mosquitto broker of one test run, on a free loopback port, sessions in memory. Why not the shared
- * broker on 1883: MQTT has no namespaces, and the client ids (the app ids) are broker-wide.
+ * A Mosquitto broker of one test run, on a free loopback port. Why not the shared broker on 1883: MQTT
+ * has no namespaces, and the client ids (the app ids) are broker-wide. Sessions and queued messages are
+ * saved when it stops (persistence), as a production broker must, so a restart loses none.
  */
-export async function startMosquitto(dir: string): Promise<{ url: string; process: LoggedProcess }> {
+export async function startMosquitto(dir: string): Promise<{ url: string; server: OwnServer }> {
   const port = await freePort();
   const conf = path.join(dir, 'mosquitto.conf');
+  const data = path.join(dir, 'mosquitto');
+  fs.mkdirSync(data, { recursive: true });
   fs.writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 10000', 'log_dest stderr'].join('\n') +
-      '\n',
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${data}/`,
+      'max_queued_messages 10000',
+      'log_dest stderr',
+    ].join('\n') + '\n',
   );
-  const proc = new LoggedProcess('mosquitto', process.env.MOSQUITTO ?? 'mosquitto', ['-c', conf], path.join(dir, 'mosquitto.log'), {
-    cwd: dir,
-    env: process.env,
-  });
-  await untilListening(port, proc);
-  return { url: `mqtt://127.0.0.1:${port}`, process: proc };
+  const server = await OwnServer.start(
+    'mosquitto',
+    port,
+    () =>
+      new LoggedProcess('mosquitto', process.env.MOSQUITTO ?? 'mosquitto', ['-c', conf], path.join(dir, 'mosquitto.log'), {
+        cwd: dir,
+        env: process.env,
+      }),
+  );
+  return { url: `mqtt://127.0.0.1:${port}`, server };
 }
 
 const DEAD_LETTER_CLIENT = 'shop-deadletter';

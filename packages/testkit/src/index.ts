@@ -13,3 +13,4 @@ export * from './dead-letters';
 export * from './shop';
 export * from './sentry';
 export * from './overload';
+export * from './servers';

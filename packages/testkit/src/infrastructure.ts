@@ -8,6 +8,7 @@ import { metadataValue, publishedTopics, readComponents, type ComponentDef } fro
 import { createMysqlDatabase, dropMysqlDatabase } from './mysql';
 import { ensureStreams } from './nats';
 import { createTempDatabase } from './postgres';
+import type { OwnServer } from './servers';
 import { claimRedisDb } from './redis';
 
 const run = promisify(execFile);
@@ -30,6 +31,8 @@ export interface Infrastructure {
   components: ComponentDef[];
   /** One line per thing made ready, for the runner to print. */
   notes: string[];
+  /** Servers started for this run alone (a test's own broker), by name, for fault tests to stop and start. */
+  servers: Map<string, OwnServer>;
   cleanup(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ interface Ctx {
   /** Every component that reads this variable. */
   users: ComponentDef[];
   notes: string[];
+  servers: Map<string, OwnServer>;
   cleanups: Array<() => Promise<unknown>>;
 }
 
@@ -51,6 +55,8 @@ const hex = () => randomBytes(4).toString('hex');
 const topicsOf = (users: ComponentDef[]) => [...new Set(users.flatMap(publishedTopics))];
 
 const PROVISIONERS: Record<string, Provisioner> = {
+  'redisHost@state.redis': redisHost,
+  'redisHost@pubsub.redis': redisHost,
   'redisDB@state.redis': redisDb,
   'redisDB@pubsub.redis': redisDb,
   'connectionString@state.postgresql': postgresDatabase,
@@ -82,6 +88,7 @@ export async function provisionInfrastructure(
   }
   const out: Record<string, string> = {};
   const notes: string[] = [];
+  const servers = new Map<string, OwnServer>();
   const cleanups: Array<() => Promise<unknown>> = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => process.stderr.write(`[testkit] cleanup: ${String(e)}\n`));
@@ -94,13 +101,19 @@ export async function provisionInfrastructure(
         out[variable] = current;
         continue;
       }
-      out[variable] = await provision({ mode, dir, current: mode === 'dev' ? current : undefined, users, notes, cleanups });
+      out[variable] = await provision({ mode, dir, current: mode === 'dev' ? current : undefined, users, notes, servers, cleanups });
     }
   } catch (e) {
     await cleanup();
     throw e;
   }
-  return { env: out, components, notes, cleanup };
+  return { env: out, components, notes, servers, cleanup };
+}
+
+/** The machine's Redis, or the one REDIS_HOST/REDIS_PORT name (a fault test's own). */
+async function redisHost(ctx: Ctx): Promise<string> {
+  if (ctx.mode === 'dev') return ctx.current ?? '127.0.0.1:6379';
+  return `${process.env.REDIS_HOST ?? '127.0.0.1'}:${process.env.REDIS_PORT ?? '6379'}`;
 }
 
 async function redisDb(ctx: Ctx): Promise<string> {
@@ -199,9 +212,10 @@ async function ensureRabbitDeadLetterQueue(url: string, ctx: Ctx): Promise<void>
 async function natsServer(ctx: Ctx): Promise<string> {
   let url = ctx.current ?? 'nats://127.0.0.1:4222';
   if (ctx.mode === 'test') {
-    const server = await startNatsServer(ctx.dir);
-    ctx.cleanups.push(() => server.process.stop());
-    url = server.url;
+    const own = await startNatsServer(ctx.dir);
+    ctx.cleanups.push(() => own.server.stop());
+    ctx.servers.set('nats', own.server);
+    url = own.url;
   }
   const created = await ensureStreams(url, topicsOf(ctx.users));
   if (created.length) ctx.notes.push(`created JetStream streams ${created.join(', ')}`);
@@ -211,9 +225,10 @@ async function natsServer(ctx: Ctx): Promise<string> {
 async function mqttBroker(ctx: Ctx): Promise<string> {
   let url = ctx.current ?? 'mqtt://127.0.0.1:1883';
   if (ctx.mode === 'test') {
-    const broker = await startMosquitto(ctx.dir);
-    ctx.cleanups.push(() => broker.process.stop());
-    url = broker.url;
+    const own = await startMosquitto(ctx.dir);
+    ctx.cleanups.push(() => own.server.stop());
+    ctx.servers.set('mosquitto', own.server);
+    url = own.url;
   }
   if (topicsOf(ctx.users).includes('deadletter')) await ensureMqttDeadLetterSession(url, 'deadletter');
   return url;

@@ -7,6 +7,12 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/** Another user to run a child process as (when the tests run as root). */
+export interface SpawnIdentity {
+  uid: number;
+  gid: number;
+}
+
 /** A child process whose stdout and stderr go to a log file that outlives it. */
 export class LoggedProcess {
   private readonly child: ChildProcess;
@@ -17,10 +23,17 @@ export class LoggedProcess {
     command: string,
     args: string[],
     readonly logFile: string,
-    options: { cwd: string; env: NodeJS.ProcessEnv; /** also print each line, prefixed, to stdout */ echo?: boolean },
+    options: {
+      cwd: string;
+      env: NodeJS.ProcessEnv;
+      /** also print each line, prefixed, to stdout */
+      echo?: boolean;
+      as?: SpawnIdentity;
+    },
   ) {
+    const identity = options.as ? { uid: options.as.uid, gid: options.as.gid } : {};
     if (options.echo) {
-      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], ...identity });
       const file = fs.createWriteStream(logFile, { flags: 'a' });
       const prefix = `[${name}] `;
       for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -29,7 +42,7 @@ export class LoggedProcess {
       }
     } else {
       const out = fs.openSync(logFile, 'a');
-      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
+      this.child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out], ...identity });
       fs.closeSync(out);
     }
     live.add(this.child);

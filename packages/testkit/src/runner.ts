@@ -15,7 +15,7 @@ import { ensureDevSecrets } from './dev-secrets';
 import { provisionInfrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 import { sentryPathBeside, startSentry } from './sentry';
-import { describeEvent, Supervisor, type Liveness, type SupervisorEvent } from './supervisor';
+import { appLiveness, describeEvent, Supervisor, type SupervisorEvent } from './supervisor';
 
 const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
 
@@ -178,19 +178,6 @@ async function main(): Promise<void> {
  * laptop). Not /readyz: it fails while the sidecar is away, and a sidecar restart must not take its app
  * down with it (Kubernetes does not restart on readiness either).
  */
-function appLiveness(url: string): Liveness {
-  return {
-    probe: () =>
-      fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => {
-        void r.body?.cancel();
-        return r.ok;
-      }),
-    periodMs: 10_000,
-    failureThreshold: 3,
-    startupMs: 120_000,
-  };
-}
-
 /**
  * With the environment-variable secret store, the sidecars read `<prefix><name>`: what the shell does not
  * set is taken from the development secrets file, so `DAPR_SECRETS=env npm start` runs as it is.

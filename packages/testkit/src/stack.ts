@@ -9,6 +9,7 @@ import { readinessUrls, waitForUrls } from './ready';
 import { provisionInfrastructure, type Infrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 import { sentryPathBeside, startSentry, type RunningSentry } from './sentry';
+import { appLiveness, describeEvent, Supervisor, type SupervisorEvent } from './supervisor';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -56,13 +57,21 @@ const READY_TIMEOUT_MS = 60_000;
 
 const tokenHeader = (a: RunningApp): Record<string, string> => (a.daprApiToken ? { 'dapr-api-token': a.daprApiToken } : {});
 
+/** A supervisor event, with when it happened (ms since the epoch). */
+export type StackEvent = SupervisorEvent & { at: number };
+
 /**
  * Real daprd sidecars and real service processes on free loopback ports, with the repository's own
  * components and configuration. Logs go to files under .tmp/runs/ and are kept; `failureReport()`
- * prints their tails. `stop()` ends every process, even after a failure.
+ * prints their tails. Once started, every app and sidecar is kept running as a kubelet would (the
+ * runner's supervisor): one that dies or fails its liveness probe is started again with back-off, and
+ * `events` (and supervisor.log) say so. `stop()` ends every process, even after a failure.
  */
 export class Stack {
   private readonly sidecarStarters = new Map<string, () => LoggedProcess>();
+  private supervisor?: Supervisor<LoggedProcess>;
+  /** What the supervisor did: exits, restarts, failed liveness probes. */
+  readonly events: StackEvent[] = [];
   /** This run's certificate authority: every sidecar gets its mTLS certificate from it. */
   private sentry?: RunningSentry;
 
@@ -115,6 +124,7 @@ export class Stack {
       try {
         for (const spec of options.apps) await stack.launch(spec);
         await Promise.all([...stack.apps.values()].map((a) => stack.waitReady(a)));
+        stack.superviseAll();
         return stack;
       } catch (e) {
         process.stderr.write(stack.failureReport());
@@ -226,26 +236,66 @@ export class Stack {
     );
   }
 
-  /** Kills an app process (SIGKILL by default) and starts it again on the same port, for fault tests. */
-  async restartApp(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const a = this.get(name);
-    const spec = this.options.apps.find((s) => (s.name ?? s.appId) === name)!;
-    if (!a.app) throw new Error(`${name} has no process the stack started`);
-    a.app?.signal(signal);
-    await a.app?.exited;
-    a.app = this.spawnApp(spec, a);
-    await this.waitReady(a);
+  /** Sends a signal to an app's process or its sidecar; the supervisor starts whatever it ends again. */
+  signal(name: string, which: 'app' | 'sidecar', signal: NodeJS.Signals): void {
+    const proc = this.get(name)[which];
+    if (!proc) throw new Error(`${name} has no ${which} process the stack started`);
+    proc.signal(signal);
   }
 
-  /**
-   * Stops a sidecar and starts it again with the same ports and settings (its app keeps running), as an
-   * operator restarts a pod's sidecar: for fault tests and the runbooks they check.
-   */
+  /** Kills an app process (SIGKILL by default) and resolves once the supervisor has it serving again. */
+  async restartApp(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.restart(name, 'app', signal);
+  }
+
+  /** Stops a sidecar (SIGTERM) and resolves once the supervisor has it serving again; its app keeps running. */
   async restartSidecar(name: string): Promise<void> {
+    await this.restart(name, 'sidecar', 'SIGTERM');
+  }
+
+  /** Resolves once `name`'s app and sidecar both answer their readiness probes. */
+  async untilReady(name: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     const a = this.get(name);
-    await a.sidecar.stop();
-    a.sidecar = this.sidecarStarters.get(name)!();
-    await this.waitReady(a);
+    await waitForUrls(readinessUrls(a.daprUrl, a.app ? a.opsUrl : undefined, a.appId), [], timeoutMs, tokenHeader(a));
+  }
+
+  private async restart(name: string, which: 'app' | 'sidecar', signal: NodeJS.Signals): Promise<void> {
+    const a = this.get(name);
+    const old = a[which];
+    if (!old) throw new Error(`${name} has no ${which} process the stack started`);
+    old.signal(signal);
+    await old.exited;
+    const end = Date.now() + READY_TIMEOUT_MS;
+    while (a[which] === old) {
+      if (Date.now() > end) throw new Error(`${name}'s ${which} was not started again`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await this.untilReady(name);
+  }
+
+  /** Hands every process to a supervisor; a restarted one replaces the old in its RunningApp. */
+  private superviseAll(): void {
+    const log = path.join(this.runDir, 'supervisor.log');
+    const supervisor = new Supervisor<LoggedProcess>({
+      // Tests restart fast: 0.5 s, doubling to 8 s at most.
+      backoff: { initialMs: 500, maxMs: 8_000, resetAfterMs: 30_000 },
+      // Its waits must not keep a finished test process alive.
+      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()) },
+      onEvent: (e) => {
+        this.events.push({ ...e, at: Date.now() });
+        fs.appendFileSync(log, `${new Date().toISOString()} ${describeEvent(e)}\n`);
+        const [name, which] = e.name.endsWith('-daprd') ? [e.name.slice(0, -6), 'sidecar' as const] : [e.name, 'app' as const];
+        const proc = supervisor.process(e.name);
+        if (e.type === 'started' && proc) this.get(name)[which] = proc;
+      },
+    });
+    for (const [name, a] of this.apps) {
+      supervisor.supervise({ name: `${name}-daprd`, start: this.sidecarStarters.get(name)!, layer: 1 }, a.sidecar);
+      if (!a.app) continue;
+      const spec = this.options.apps.find((s) => (s.name ?? s.appId) === name)!;
+      supervisor.supervise({ name, start: () => this.spawnApp(spec, a), layer: 2, liveness: appLiveness(`${a.appUrl}/healthz`) }, a.app);
+    }
+    this.supervisor = supervisor;
   }
 
   private waitReady(a: RunningApp): Promise<void> {
@@ -273,6 +323,7 @@ export class Stack {
   }
 
   private async stopProcesses(): Promise<void> {
+    if (this.supervisor) return this.supervisor.stop();
     const all = [...this.apps.values()];
     // Apps first (they drain through their sidecars), then the sidecars.
     await Promise.all(all.flatMap((a) => (a.app ? [a.app.stop()] : [])));

@@ -33,6 +33,20 @@ export interface ProcessSpec<P extends Supervisable> {
   layer?: number;
 }
 
+/** An app's liveness as its Kubernetes probe has it: GET /healthz every 10 s, 3 failures in a row. */
+export function appLiveness(url: string): Liveness {
+  return {
+    probe: () =>
+      fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => {
+        void r.body?.cancel();
+        return r.ok;
+      }),
+    periodMs: 10_000,
+    failureThreshold: 3,
+    startupMs: 120_000,
+  };
+}
+
 export interface Backoff {
   initialMs: number;
   maxMs: number;

@@ -29,8 +29,11 @@ export class Shop {
     return this.running.stack;
   }
 
-  /** Starts everything. `gatewayEnv` tunes the gateway (e.g. rate limits) for one test file. */
-  static async start(gatewayEnv: Record<string, string> = {}): Promise<Shop> {
+  /**
+   * Starts everything. `gatewayEnv` tunes the gateway (e.g. rate limits) for one test file, `appEnv` any
+   * other app (e.g. longer-lived tokens).
+   */
+  static async start(gatewayEnv: Record<string, string> = {}, appEnv: Partial<Record<string, Record<string, string>>> = {}): Promise<Shop> {
     // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
     // services/gateway/test/integration against real sidecars.
     const gateway = {
@@ -41,7 +44,7 @@ export class Shop {
       RATE_LIMIT_WRITE: '100000',
       ...gatewayEnv,
     };
-    return new Shop(await startShop({ dbPrefix: 'e2e', env: (app) => (app === 'gateway' ? gateway : {}) }));
+    return new Shop(await startShop({ dbPrefix: 'e2e', env: (app) => (app === 'gateway' ? gateway : (appEnv[app] ?? {})) }));
   }
 
   stop(): Promise<void> {

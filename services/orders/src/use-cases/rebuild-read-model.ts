@@ -4,6 +4,8 @@ import type { OrderEventStore } from '../store/event-store';
 import type { OrderReadModel } from '../store/read-model';
 
 const PAGE = 200;
+/** Orders replayed at once: each is its own read and transaction, so a page goes several times faster. */
+const PARALLEL = 8;
 
 /** What a rebuild did, in orders: rebuilt from their streams (`events` replayed), kept without one, pruned. */
 export interface RebuildResult {
@@ -14,7 +16,7 @@ export interface RebuildResult {
 }
 
 /**
- * Rebuilds the order history from the event store, one order at a time: every order known here (registered
+ * Rebuilds the order history from the event store, a few orders at a time: every order known here (registered
  * at checkout, or projected) whose stream the store holds has its projection replaced, in one step, by the
  * replay of that stream. An order whose stream is missing (a store that came back empty after a restart)
  * is kept as the history shows it, since the history may now be its only record: a rebuild never shrinks
@@ -31,7 +33,7 @@ export async function rebuildReadModel(
   for (let after: string | undefined; ;) {
     const ids = await deps.readModel.knownIds(after, PAGE);
     if (!ids.length) break;
-    for (const id of ids) {
+    const one = async (id: string): Promise<void> => {
       const stream = await deps.events.load(id);
       if (stream) {
         fold(stream.events); // a stream that does not fold is corrupt: fail loudly rather than project it
@@ -41,7 +43,8 @@ export async function rebuildReadModel(
       } else if (options.prune) {
         if (await deps.readModel.remove(id)) result.pruned++;
       } else if ((await deps.readModel.versionOf(id)) > 0) result.kept++;
-    }
+    };
+    for (let i = 0; i < ids.length; i += PARALLEL) await Promise.all(ids.slice(i, i + PARALLEL).map(one));
     after = ids[ids.length - 1];
   }
   return result;
