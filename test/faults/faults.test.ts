@@ -7,10 +7,10 @@
 // and written to .tmp/faults/<profile>.md.
 //
 // Each profile runs the faults of its own servers, and a share of the process faults (the matrix runs
-// every profile, so each process fault runs once in CI): redis — each app killed, PostgreSQL and Redis
-// restarted, Redis stalled; rabbitmq — each sidecar killed, RabbitMQ restarted and stalled; nats — each
-// sidecar stalled, NATS restarted and stalled; mqtt — Mosquitto restarted and stalled, PostgreSQL
-// restarted. PostgreSQL, Redis (append-only file on), NATS and Mosquitto are the run's own, on free
+// every profile, so each process fault runs once in CI): redis — a baseline with no fault, each app
+// killed, PostgreSQL and Redis restarted, Redis stalled; rabbitmq — each sidecar killed, RabbitMQ
+// restarted and stalled; nats — each sidecar stalled, NATS restarted and stalled; mqtt — Mosquitto
+// restarted and stalled, PostgreSQL restarted. PostgreSQL, Redis (append-only file on), NATS and Mosquitto are the run's own, on free
 // ports; RabbitMQ is the machine's (its test vhost is the run's own).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,8 +67,12 @@ const rabbitmqctl = (...args: string[]) => run(process.env.RABBITMQCTL ?? 'rabbi
 const rabbitPid = async () => Number((await rabbitmqctl('eval', 'list_to_integer(os:getpid()).')).stdout.trim());
 const own = (name: string) => () => shop.stack.infrastructure.servers.get(name)!;
 
+// The baseline: the same stream with nothing injected (its "recovery" is the saga's own latency).
+const none: Fault = { name: 'none (baseline)', inject: async () => undefined };
+
 const FAULTS: Record<string, () => Fault[]> = {
   redis: () => [
+    none,
     ...SHOP_APPS.map((a) => kill(a, 'app')),
     restartServer('PostgreSQL', () => postgres!.server),
     restartServer('Redis', () => redis!),

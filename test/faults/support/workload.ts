@@ -234,14 +234,15 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
 
   // The read model is what the events say: rebuilt from the event store, no order's history changes.
   const before = new Map(terminal.map((s) => [s.orderId!, JSON.stringify(s.order)]));
-  // A rebuild still running (after a 504, it goes on) is answered 409: asked again until one completes.
-  const rebuild = () => shop.call('/admin/orders/read-model/rebuild', { method: 'POST', token: admin, body: {} });
-  let rebuilt = await rebuild();
-  for (const end = Date.now() + 60_000; [409, 504].includes(rebuilt.status) && Date.now() < end; rebuilt = await rebuild()) {
-    process.stdout.write(`${fault.name}: the rebuild answered ${rebuilt.status}; asking again\n`);
-    await sleep(2_000);
+  // The rebuild runs in the background: started (202), then followed until it has ended.
+  const started = await shop.call('/admin/orders/read-model/rebuild', { method: 'POST', token: admin, body: {} });
+  let rebuilt = started;
+  for (const end = Date.now() + 120_000; started.status === 202 && Date.now() < end; await sleep(500)) {
+    rebuilt = await shop.call('/admin/orders/read-model/rebuild', { token: admin });
+    if (rebuilt.status === 200 && rebuilt.body.state !== 'running') break;
   }
-  if (rebuilt.status !== 200) notes.push(`rebuild answered ${rebuilt.status} ${JSON.stringify(rebuilt.body)}`);
+  const rebuildOk = started.status === 202 && rebuilt.body?.state === 'succeeded';
+  if (!rebuildOk) notes.push(`rebuild: ${started.status}, then ${rebuilt.status} ${JSON.stringify(rebuilt.body)}`);
   let rebuildDiffs = 0;
   await inBatches(terminal, 6, async (s) => {
     const r = await shop.call(`/orders/${s.orderId}`, { token: s.buyer.token });
@@ -266,7 +267,7 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
     shippedAndCancelled: both.length,
     stockDelta: stock,
     moneyDelta,
-    rebuildDiffs: rebuildDiffs + (rebuilt.status === 200 ? 0 : 1),
+    rebuildDiffs: rebuildDiffs + (rebuildOk ? 0 : 1),
     retries,
     recoverySeconds: Math.round((recovered - faultEnd) / 100) / 10,
     notes,

@@ -354,7 +354,7 @@ export const rebuildBody = {
   },
 } as const;
 
-export const rebuildResult = {
+const rebuildResult = {
   type: 'object',
   properties: {
     rebuilt: { type: 'integer', description: 'Orders replayed from their event streams' },
@@ -363,6 +363,20 @@ export const rebuildResult = {
     pruned: { type: 'integer', description: 'Orders whose history was deleted: their stream is missing, prune was asked' },
   },
   required: ['rebuilt', 'events', 'kept', 'pruned'],
+} as const;
+
+/** Where the rebuild stands (it runs in the background): idle, running, succeeded with its result, or failed. */
+export const rebuildStatus = {
+  type: 'object',
+  properties: {
+    state: { type: 'string', enum: ['idle', 'running', 'succeeded', 'failed'] },
+    prune: { type: 'boolean' },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    result: rebuildResult,
+    error: { type: 'string', description: 'Why it failed' },
+  },
+  required: ['state'],
 } as const;
 
 // Admin catalog management.

@@ -414,14 +414,26 @@ export const routeTable: readonly GatewayRoute[] = [
     method: 'POST',
     path: '/admin/orders/read-model/rebuild',
     operationId: 'adminRebuildOrderHistory',
-    summary: 'Rebuild the order history (a projection) from the order event store; orders without a stream are kept unless prune is true',
+    summary:
+      'Start rebuilding the order history (a projection) from the order event store, in the background; orders without a stream are kept unless prune is true. 409 while one runs',
     tag: 'admin',
     access: 'admin',
     rateLimit: 'write',
     body: s.rebuildBody,
     example: { prune: false },
-    response: { status: 200, description: 'What was rebuilt, kept and pruned', schema: s.rebuildResult },
+    response: { status: 202, description: 'The rebuild started; follow it with GET', schema: s.rebuildStatus },
     target: to('orders', 'POST', '/admin/read-model/rebuild'),
+  },
+  {
+    method: 'GET',
+    path: '/admin/orders/read-model/rebuild',
+    operationId: 'adminRebuildOrderHistoryStatus',
+    summary: 'Where the rebuild of the order history stands: idle, running, succeeded with what was rebuilt, kept and pruned, or failed',
+    tag: 'admin',
+    access: 'admin',
+    rateLimit: 'read',
+    response: { status: 200, description: 'The rebuild last started on the replica that answers', schema: s.rebuildStatus },
+    target: to('orders', 'GET', '/admin/read-model/rebuild'),
   },
 ];
 

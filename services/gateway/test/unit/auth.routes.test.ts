@@ -61,6 +61,7 @@ describe('authentication and authorization, route by route', () => {
       'GET /api/v1/orders/:id': 'customer',
       'GET /api/v1/admin/payments/:orderId': 'admin',
       'POST /api/v1/admin/orders/read-model/rebuild': 'admin',
+      'GET /api/v1/admin/orders/read-model/rebuild': 'admin',
     });
   });
 

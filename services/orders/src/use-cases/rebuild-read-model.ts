@@ -50,20 +50,50 @@ export async function rebuildReadModel(
   return result;
 }
 
+/** Where the rebuild of this process stands: what GET answers, and POST once it has started one. */
+export type RebuildStatus =
+  | { state: 'idle' }
+  | { state: 'running'; prune: boolean; startedAt: string }
+  | { state: 'succeeded'; prune: boolean; startedAt: string; finishedAt: string; result: RebuildResult }
+  | { state: 'failed'; prune: boolean; startedAt: string; finishedAt: string; error: string };
+
+export interface RebuildJob {
+  /** Starts a rebuild in the background and answers at once; 409 rebuild-in-progress while one runs. */
+  start(options: { prune: boolean }): RebuildStatus;
+  status(): RebuildStatus;
+  /** Settles when the rebuild started last has ended (for shutdown and tests). */
+  settled(): Promise<void>;
+}
+
 /**
- * The rebuild, one at a time in this process: a second one at once would only redo the first's work, on
- * the same rows. It is refused with 409 instead. (Replicas do not coordinate: two rebuilds sent to two
- * replicas converge, each order's replace being one transaction.)
+ * The rebuild as a background job of this process: it replays every order, which takes longer than any
+ * request may wait (the sidecars give an invocation 5 s), so POST starts it and GET follows it. One at a
+ * time: a second one at once would only redo the first's work, on the same rows; it is refused with 409.
+ * (Replicas do not coordinate, and each answers for its own job: two rebuilds on two replicas converge,
+ * each order's replace being one transaction.)
  */
-export function exclusiveRebuild(deps: Parameters<typeof rebuildReadModel>[0]): (options: { prune: boolean }) => Promise<RebuildResult> {
-  let running = false;
-  return async (options) => {
-    if (running) throw new ConflictError('rebuild-in-progress', 'A rebuild of the order history is running; retry when it has finished');
-    running = true;
-    try {
-      return await rebuildReadModel(deps, options);
-    } finally {
-      running = false;
-    }
+export function rebuildJob(deps: Parameters<typeof rebuildReadModel>[0], now: () => Date = () => new Date()): RebuildJob {
+  let status: RebuildStatus = { state: 'idle' };
+  let running: Promise<void> = Promise.resolve();
+  return {
+    start(options) {
+      if (status.state === 'running')
+        throw new ConflictError('rebuild-in-progress', 'A rebuild of the order history is running; follow it with GET, then ask again');
+      const started = { prune: options.prune, startedAt: now().toISOString() };
+      status = { state: 'running', ...started };
+      running = rebuildReadModel(deps, options).then(
+        (result) => void (status = { state: 'succeeded', ...started, finishedAt: now().toISOString(), result }),
+        (e: unknown) =>
+          void (status = {
+            state: 'failed',
+            ...started,
+            finishedAt: now().toISOString(),
+            error: e instanceof Error ? e.message : String(e),
+          }),
+      );
+      return status;
+    },
+    status: () => status,
+    settled: () => running,
   };
 }

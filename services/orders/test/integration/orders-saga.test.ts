@@ -69,6 +69,18 @@ describe('orders saga through real sidecars', () => {
     });
     return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
   };
+  /** Starts a rebuild (202), then follows it with GET until it has ended: the POST's status and the end. */
+  const rebuild = async (body?: unknown) => {
+    const started = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body });
+    if (started.status !== 202) return { status: started.status, done: started.body };
+    expect(started.body).toMatchObject({ state: 'running' });
+    for (const end = Date.now() + 60_000; ;) {
+      const now = await call('admin/read-model/rebuild', { headers: admin });
+      if (now.status !== 200 || now.body.state !== 'running' || Date.now() > end) return { status: started.status, done: now.body };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   const checkout = (
     c: ReturnType<typeof customer>,
     idem = randomUUID(),
@@ -340,10 +352,14 @@ describe('orders saga through real sidecars', () => {
       total: { amount: 1, currency: 'EUR' },
     });
 
-    const rebuilt = await call('admin/read-model/rebuild', { method: 'POST', headers: admin });
-    expect(rebuilt.status).toBe(200);
+    const rebuilt = await rebuild();
+    expect(rebuilt.status).toBe(202);
     // Every order replayed from its stream: one per order the history held, one event per timeline entry.
-    expect(rebuilt.body).toEqual({ rebuilt: held.views.length, events: held.timeline.length, kept: 0, pruned: 0 });
+    expect(rebuilt.done).toMatchObject({
+      state: 'succeeded',
+      prune: false,
+      result: { rebuilt: held.views.length, events: held.timeline.length, kept: 0, pruned: 0 },
+    });
     expect(await readModel()).toEqual(held);
     for (const id of [body.orderId, other]) expect(await history(id)).toEqual(asStored(await storedStream(id)));
     const after = (await call(`orders/${body.orderId}`, { headers: admin })).body;
@@ -364,8 +380,12 @@ describe('orders saga through real sidecars', () => {
     // Without prune (no body, or prune false) the history never shrinks: every row stays as it was.
     const replayed = { rebuilt: others.views.length, events: others.timeline.length };
     for (const without of [undefined, { prune: false }]) {
-      const kept = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: without });
-      expect({ status: kept.status, body: kept.body }).toEqual({ status: 200, body: { ...replayed, kept: 1, pruned: 0 } });
+      const kept = await rebuild(without);
+      expect({ status: kept.status, state: kept.done.state, result: kept.done.result }).toEqual({
+        status: 202,
+        state: 'succeeded',
+        result: { ...replayed, kept: 1, pruned: 0 },
+      });
       expect(await readModel()).toEqual(held);
     }
     expect(await history(body.orderId)).toEqual(before);
@@ -373,8 +393,12 @@ describe('orders saga through real sidecars', () => {
     expect(await readModel()).toEqual(held);
 
     // With prune, only the order without a stream goes.
-    const pruned = await call('admin/read-model/rebuild', { method: 'POST', headers: admin, body: { prune: true } });
-    expect({ status: pruned.status, body: pruned.body }).toEqual({ status: 200, body: { ...replayed, kept: 0, pruned: 1 } });
+    const pruned = await rebuild({ prune: true });
+    expect({ status: pruned.status, state: pruned.done.state, result: pruned.done.result }).toEqual({
+      status: 202,
+      state: 'succeeded',
+      result: { ...replayed, kept: 0, pruned: 1 },
+    });
     expect(await history(body.orderId)).toBeUndefined();
     expect(await readModel()).toEqual(others);
     expect((await call(`orders/${body.orderId}`, { headers: admin })).status).toBe(404);
