@@ -127,28 +127,39 @@ export async function startSentry(options: SentryOptions): Promise<RunningSentry
       path.join(dir, 'sentry.log'),
       { cwd: dir, env: { ...process.env, NAMESPACE } },
     );
-  let proc = spawnSentry();
-
   // Sentry writes its self-signed root and issuer on first start, then answers its health probe.
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   const caFile = path.join(credentials, 'ca.crt');
-  for (;;) {
-    if (!proc.running) {
-      const attempt = options.attempt ?? 1;
-      if (!options.ports && attempt < 3 && /address already in use/.test(proc.log()))
-        return startSentry({ ...options, attempt: attempt + 1 });
-      throw new Error(`sentry exited before it was ready (log: ${proc.logFile}):\n${proc.log().slice(-2000)}`);
+  const generates = !fs.existsSync(caFile);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  /** Resolves once it serves with its CA on disk; false if it lost a port race (start again on new ports). */
+  const ready = async (p: LoggedProcess): Promise<boolean> => {
+    for (;;) {
+      if (!p.running) {
+        if (!options.ports && (options.attempt ?? 1) < 3 && /address already in use/.test(p.log())) return false;
+        throw new Error(`sentry exited before it was ready (log: ${p.logFile}):\n${p.log().slice(-2000)}`);
+      }
+      const healthy = await fetch(`http://127.0.0.1:${healthz}/healthz`, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy && fs.existsSync(caFile)) return true;
+      if (Date.now() > deadline) {
+        await p.stop();
+        throw new Error(`sentry was not ready in time (log: ${p.logFile})`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const healthy = await fetch(`http://127.0.0.1:${healthz}/healthz`, { signal: AbortSignal.timeout(1_000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy && fs.existsSync(caFile)) break;
-    if (Date.now() > deadline) {
-      await proc.stop();
-      throw new Error(`sentry was not ready in time (log: ${proc.logFile})`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  let proc = spawnSentry();
+  if (!(await ready(proc))) return startSentry({ ...options, attempt: (options.attempt ?? 1) + 1 });
+  if (generates) {
+    // Sentry 1.18 watches its credentials folder, so the root and issuer it has just written there make it
+    // reload about 2 s later, its gRPC server closed for a moment: a sidecar asking for its certificate
+    // then dies ("failed to retrieve the initial identity", seen in CI). Started again, it finds them and
+    // has nothing to reload.
+    await proc.stop();
+    proc = spawnSentry();
+    if (!(await ready(proc))) return startSentry({ ...options, attempt: (options.attempt ?? 1) + 1 });
   }
   const trustAnchors = fs.readFileSync(caFile, 'utf8');
   const address = `127.0.0.1:${grpc}`;

@@ -217,20 +217,29 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
   let stock = await stockDelta();
   for (const end = Date.now() + 60_000; stock !== 0 && Date.now() < end; stock = await stockDelta()) await sleep(500);
 
-  // Money: one capture per shipped order, none left standing for a cancelled one.
-  let moneyDelta = 0;
-  await inBatches(terminal, 6, async (s) => {
-    const r = await shop.call(`/admin/payments/${s.orderId}`, { token: admin });
-    const history = (r.status === 200 ? r.body.history : []) as Json[];
-    const captured = history.filter((h) => h.status === 'captured').length;
-    const refunded = history.filter((h) => h.status === 'refunded').length;
-    const shipped = s.order.status === 'shipped';
-    moneyDelta += (captured - refunded - (shipped ? 1 : 0)) * PRICE;
-    if (!shipped && r.status === 200 && ['authorized', 'captured'].includes(r.body.status)) {
-      moneyDelta += PRICE;
-      notes.push(`cancelled order ${s.orderId} left its payment ${r.body.status}`);
-    }
-  });
+  // Money: one capture per shipped order, none left standing for a cancelled one. A capture follows the
+  // order's confirmation, which ships it too: it may land a moment after the order reads shipped.
+  const money = async (): Promise<{ delta: number; standing: string[] }> => {
+    let delta = 0;
+    const standing: string[] = [];
+    await inBatches(terminal, 6, async (s) => {
+      const r = await shop.call(`/admin/payments/${s.orderId}`, { token: admin });
+      const history = (r.status === 200 ? r.body.history : []) as Json[];
+      const captured = history.filter((h) => h.status === 'captured').length;
+      const refunded = history.filter((h) => h.status === 'refunded').length;
+      const shipped = s.order.status === 'shipped';
+      delta += (captured - refunded - (shipped ? 1 : 0)) * PRICE;
+      if (!shipped && r.status === 200 && ['authorized', 'captured'].includes(r.body.status)) {
+        delta += PRICE;
+        standing.push(`cancelled order ${s.orderId} left its payment ${r.body.status}`);
+      }
+    });
+    return { delta, standing };
+  };
+  let paid = await money();
+  for (const end = Date.now() + 60_000; paid.delta !== 0 && Date.now() < end; paid = await money()) await sleep(500);
+  const moneyDelta = paid.delta;
+  notes.push(...paid.standing);
 
   // The read model is what the events say: rebuilt from the event store, no order's history changes.
   const before = new Map(terminal.map((s) => [s.orderId!, JSON.stringify(s.order)]));
