@@ -346,7 +346,12 @@ describe('orders saga through real sidecars', () => {
     await sql('DELETE FROM order_timeline WHERE order_id <> $1', [body.orderId]);
     await sql('DELETE FROM order_view WHERE id <> $1', [body.orderId]);
     const corrupted = await readModel();
-    expect({ views: corrupted.views.length, timeline: corrupted.timeline.length }).toEqual({ views: 1, timeline: 3 });
+    // The fulfillment cron catches up by itself the cleared history of an order still under way (it may at
+    // any moment now); a finished order's, and the forged one, only the rebuild restores.
+    const finished = held.views.filter((v) => v.id !== body.orderId && ['shipped', 'cancelled'].includes(String(v.status)));
+    expect(finished.length).toBeGreaterThan(0);
+    expect(corrupted.views.filter((v) => finished.some((f) => f.id === v.id))).toEqual([]);
+    expect(corrupted.timeline.filter((t) => t.order_id === body.orderId)).toHaveLength(3);
     expect((await call(`orders/${body.orderId}`, { headers: admin })).body).toMatchObject({
       status: 'shipped',
       total: { amount: 1, currency: 'EUR' },
