@@ -9,7 +9,7 @@ import { readinessUrls, waitForUrls } from './ready';
 import { provisionInfrastructure, type Infrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 import { sentryPathBeside, startSentry, type RunningSentry } from './sentry';
-import { appLiveness, describeEvent, Supervisor, type SupervisorEvent } from './supervisor';
+import { appLiveness, describeEvent, Supervisor } from './supervisor';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -57,21 +57,16 @@ const READY_TIMEOUT_MS = 60_000;
 
 const tokenHeader = (a: RunningApp): Record<string, string> => (a.daprApiToken ? { 'dapr-api-token': a.daprApiToken } : {});
 
-/** A supervisor event, with when it happened (ms since the epoch). */
-export type StackEvent = SupervisorEvent & { at: number };
-
 /**
  * Real daprd sidecars and real service processes on free loopback ports, with the repository's own
  * components and configuration. Logs go to files under .tmp/runs/ and are kept; `failureReport()`
  * prints their tails. Once started, every app and sidecar is kept running as a kubelet would (the
  * runner's supervisor): one that dies or fails its liveness probe is started again with back-off, and
- * `events` (and supervisor.log) say so. `stop()` ends every process, even after a failure.
+ * supervisor.log says so. `stop()` ends every process, even after a failure.
  */
 export class Stack {
   private readonly sidecarStarters = new Map<string, () => LoggedProcess>();
   private supervisor?: Supervisor<LoggedProcess>;
-  /** What the supervisor did: exits, restarts, failed liveness probes. */
-  readonly events: StackEvent[] = [];
   /** This run's certificate authority: every sidecar gets its mTLS certificate from it. */
   private sentry?: RunningSentry;
 
@@ -282,7 +277,6 @@ export class Stack {
       // Its waits must not keep a finished test process alive.
       clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()) },
       onEvent: (e) => {
-        this.events.push({ ...e, at: Date.now() });
         fs.appendFileSync(log, `${new Date().toISOString()} ${describeEvent(e)}\n`);
         const [name, which] = e.name.endsWith('-daprd') ? [e.name.slice(0, -6), 'sidecar' as const] : [e.name, 'app' as const];
         const proc = supervisor.process(e.name);
