@@ -146,7 +146,9 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
         body: { paymentMethod: slot.buyer.paymentMethod, shippingAddress: ADDRESS },
       }),
     );
-    if (placed.status !== 202) slot.refusal = `checkout ${placed.status} ${JSON.stringify(placed.body?.type ?? placed.body)}`;
+    // A 202 must name the order: one that does not is counted as refused (the case fails, and says why).
+    if (placed.status !== 202 || typeof placed.body?.orderId !== 'string')
+      slot.refusal = `checkout ${placed.status} ${JSON.stringify(placed.body?.type ?? placed.body ?? 'with no body')}`;
     else [slot.orderId, slot.acceptedAt] = [placed.body.orderId as string, Date.now()];
   };
 
@@ -257,7 +259,7 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
     const r = await shop.call(`/orders/${s.orderId}`, { token: s.buyer.token });
     if (JSON.stringify(r.body) !== before.get(s.orderId!)) {
       rebuildDiffs++;
-      notes.push(`order ${s.orderId} changed in the rebuild`);
+      notes.push(`order ${s.orderId} changed in the rebuild: ${changes(JSON.parse(before.get(s.orderId!)!), r.body)}`);
     }
   });
 
@@ -281,6 +283,19 @@ export async function runCase(shop: Shop, admin: string, buyers: Buyer[], fault:
     recoverySeconds: Math.round((recovered - faultEnd) / 100) / 10,
     notes,
   };
+}
+
+/** What differs between two readings of an order, field by field (timeline entries by version). */
+function changes(was: Json, now: Json): string {
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(was ?? {}), ...Object.keys(now ?? {})])) {
+    if (k === 'timeline') continue;
+    if (JSON.stringify(was?.[k]) !== JSON.stringify(now?.[k])) out.push(`${k} ${JSON.stringify(was?.[k])} → ${JSON.stringify(now?.[k])}`);
+  }
+  const byVersion = (o: Json) => new Map(((o?.timeline ?? []) as Json[]).map((e) => [e.version as number, JSON.stringify(e)]));
+  const [a, b] = [byVersion(was), byVersion(now)];
+  for (const v of new Set([...a.keys(), ...b.keys()])) if (a.get(v) !== b.get(v)) out.push(`timeline v${v} ${a.get(v) ?? 'none'} → ${b.get(v) ?? 'none'}`);
+  return out.join('; ');
 }
 
 async function allOrders(shop: Shop, token: string): Promise<string[]> {

@@ -17,7 +17,11 @@ const BATCH = 200;
  *
  * The same look finds an order history that lags its stream (an event of the order was never projected
  * here): the missing events are projected from the stream, however recent they are, so the history
- * and the fulfillment sweep, which reads it, do not wait for a delivery that may never come.
+ * and the fulfillment sweep, which reads it, do not wait for a delivery that may never come. The last of
+ * them is then published again at once, however recent: its delivery did not come here, so it may have
+ * reached no subscriber at all, and once the history holds it the saga moves on without it (a confirmed
+ * order is shipped by the sweep, a shipped one is never looked at again) — a lost `order.confirmed`
+ * would leave the payment authorized and never captured (seen after a Mosquitto restart).
  */
 export class SagaRedrive {
   private readonly lastLook = new Map<string, number>();
@@ -45,15 +49,16 @@ export class SagaRedrive {
       const stream = await this.deps.events.load(id);
       const last = stream?.events.at(-1);
       if (!stream || !last) continue;
-      if (await this.catchUp(id, stream.events)) caughtUp++;
-      if (now - Date.parse(last.data.occurredAt) < this.afterMs) continue;
+      const lagged = await this.catchUp(id, stream.events);
+      if (lagged) caughtUp++;
+      if (!lagged && now - Date.parse(last.data.occurredAt) < this.afterMs) continue;
       try {
         await this.deps.events.republishLast(id, stream);
       } catch (e) {
         if (e instanceof EtagMismatchError) continue; // it moved on meanwhile: not stalled
         throw e;
       }
-      this.deps.logger.warn('saga stalled; its last event is published again', {
+      this.deps.logger.warn(lagged ? 'order history lagged its stream; its last event is published again' : 'saga stalled; its last event is published again', {
         'order.id': id,
         'event.type': last.type,
         'order.version': last.data.version,
