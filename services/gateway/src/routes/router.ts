@@ -35,10 +35,39 @@ function handler(route: GatewayRoute, deps: RouterDeps) {
   return async (ctx: Context) => {
     const input = parse(route, ctx);
     const out =
-      route.target.kind === 'local' ? await deps.locals[route.target.handler](input, ctx) : await forward(route.target, input, deps, ctx);
+      route.target.kind === 'local'
+        ? await deps.locals[route.target.handler](input, ctx)
+        : checkedReply(route, await forward(route.target, input, deps, ctx));
     ctx.status = route.response.status;
     if (route.response.status !== 204) ctx.body = out ?? {};
   };
+}
+
+/**
+ * An upstream's success is passed on only if it has the shape the route promises (an object where it
+ * promises an object). A reply cut short on the way (a sidecar that times out after the status line and
+ * before the body sends the status with an empty body) must not reach the client as a 202 without its
+ * order id: it is a 502, and the client, told the upstream failed, retries (with the same
+ * Idempotency-Key where it matters). The fields themselves are the upstream's contract, tested there.
+ */
+function checkedReply(route: GatewayRoute, reply: unknown): unknown {
+  const promised = (route.response.schema as { type?: unknown } | undefined)?.type;
+  if (route.target.kind !== 'upstream' || (promised !== 'object' && promised !== 'array')) return reply;
+  const got = Array.isArray(reply)
+    ? 'array'
+    : reply !== null && typeof reply === 'object'
+      ? 'object'
+      : reply === undefined || reply === ''
+        ? 'nothing'
+        : typeof reply;
+  if (got === promised) return reply;
+  throw new AppError({
+    status: 502,
+    code: 'upstream-invalid-reply',
+    title: 'An upstream service answered with an invalid reply',
+    detail: `${route.target.appId} answered ${route.method} ${route.path} with ${got} where the route promises an ${promised}`,
+    expose: false,
+  });
 }
 
 /** The kit's validation (query and params coerced and defaulted), naming every failing field. */

@@ -180,6 +180,18 @@ describe('the gateway in front of its upstreams', () => {
     expect(() => verifyIdentity(upstreamVerifier('payments'), identityHeadersFor(atOrders, 'cart'))).toThrow(/another service/);
   });
 
+  it('when orders answers a checkout with an empty body (a reply cut short on the way), then the client gets 502, not a 202 without an order id', async () => {
+    gw.upstream.on('orders', 'POST', '/orders', () => undefined);
+    const res = await gw.request('/api/v1/orders', {
+      ...json(routeTable.find((r) => r.operationId === 'checkout')!.example),
+      bearer: await gw.token({ sub: 'cust-9', role: 'customer' }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-2' },
+    });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await res.json()) as Json).type).toMatch(/upstream-invalid-reply$/);
+  });
+
   it('when the OpenAPI document is asked, then it is served as JSON and lists the routes', async () => {
     const res = await gw.request('/api/v1/openapi.json');
     expect(res.status).toBe(200);
