@@ -294,7 +294,8 @@ function changes(was: Json, now: Json): string {
   }
   const byVersion = (o: Json) => new Map(((o?.timeline ?? []) as Json[]).map((e) => [e.version as number, JSON.stringify(e)]));
   const [a, b] = [byVersion(was), byVersion(now)];
-  for (const v of new Set([...a.keys(), ...b.keys()])) if (a.get(v) !== b.get(v)) out.push(`timeline v${v} ${a.get(v) ?? 'none'} → ${b.get(v) ?? 'none'}`);
+  for (const v of new Set([...a.keys(), ...b.keys()]))
+    if (a.get(v) !== b.get(v)) out.push(`timeline v${v} ${a.get(v) ?? 'none'} → ${b.get(v) ?? 'none'}`);
   return out.join('; ');
 }
 

@@ -58,11 +58,14 @@ export class SagaRedrive {
         if (e instanceof EtagMismatchError) continue; // it moved on meanwhile: not stalled
         throw e;
       }
-      this.deps.logger.warn(lagged ? 'order history lagged its stream; its last event is published again' : 'saga stalled; its last event is published again', {
-        'order.id': id,
-        'event.type': last.type,
-        'order.version': last.data.version,
-      });
+      this.deps.logger.warn(
+        lagged ? 'order history lagged its stream; its last event is published again' : 'saga stalled; its last event is published again',
+        {
+          'order.id': id,
+          'event.type': last.type,
+          'order.version': last.data.version,
+        },
+      );
       redriven++;
     }
     return { redriven, caughtUp };
