@@ -94,7 +94,7 @@ export function loadRunFile(profile = process.env.DAPR_PROFILE, file = RUN_FILE)
   const common = resolvePaths({ ...doc.common }, base);
   const apps = doc.apps.map((entry) => {
     const appDirPath = resolvePath(base, entry.appDirPath!);
-    return resolvePaths({ ...entry, appDirPath }, appDirPath) as Partial<RunFileApp> & { appDirPath: string };
+    return resolvePaths({ ...entry, appDirPath }, appDirPath);
   });
   const swap = (paths: string[]) => (profile ? paths.map((p) => (isProfileFolder(p) ? path.join(path.dirname(p), profile) : p)) : paths);
   for (const p of swap([...(common.resourcesPaths ?? []), ...apps.flatMap((a) => a.resourcesPaths ?? [])]))
