@@ -1,16 +1,16 @@
 // Issue 5: the component profiles are interchangeable by construction — same component names and
-// scopes, same topic ownership, every per-environment setting an envRef with a local default — and the
-// two switches (DAPR_PROFILE, DAPR_SECRETS) resolve to the folders they promise.
+// scopes, same topic ownership, every per-environment setting an envRef with a local default (in
+// dapr/local.env) — and the two switches (DAPR_PROFILE, DAPR_SECRETS) resolve to the folders they promise.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
 import {
-  RUN_FILE,
+  LOCAL_ENV_FILE,
   applySecretStore,
   loadRunFile,
   profileOf,
   publishedTopics,
+  readEnvFile,
   readComponents,
   repoRoot,
   secretStoreOf,
@@ -90,8 +90,9 @@ describe('component profiles', () => {
     },
   );
 
-  it('when every envRef of every profile is collected, then dapr/run.yaml gives each a default (an unset envRef reads as "")', () => {
-    const env = (parse(fs.readFileSync(RUN_FILE, 'utf8')) as { common: { env?: Record<string, string> } }).common.env ?? {};
+  it('when every envRef of every profile is collected, then dapr/local.env gives each a default (an unset envRef reads as "")', () => {
+    // Not dapr/run.yaml's env: the Dapr CLI gives that to the apps, never to daprd.
+    const env = readEnvFile(LOCAL_ENV_FILE);
     const refs = readComponents(fs.readdirSync(components).map((d) => path.join(components, d))).flatMap((c) =>
       c.metadata.flatMap((m) => (m.envRef ? [m.envRef] : [])),
     );

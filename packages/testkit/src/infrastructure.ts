@@ -18,8 +18,8 @@ const run = promisify(execFile);
  * per-environment settings with `envRef`; this fills those variables:
  *  - `test`: an isolated instance per run (a Redis database, a PostgreSQL or MariaDB database, a RabbitMQ
  *    vhost, a JetStream server or Mosquitto broker of its own), removed by `cleanup()`;
- *  - `dev` (`npm start`): the shared local servers, with the value already in the environment (from
- *    dapr/run.yaml) or the local default, and whatever the component will not create itself (the
+ *  - `dev` (`npm start`): the shared local servers, with the value already in the environment (the
+ *    shell's, over dapr/local.env) or the local default, and whatever the component will not create itself (the
  *    JetStream streams, the databases, the dead-letter queue) created if missing.
  * The provisioner is chosen by component type and metadata name, so a new profile made of known
  * component types needs no code.

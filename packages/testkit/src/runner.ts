@@ -8,7 +8,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LoggedProcess } from './process';
 import { daprdPath, devSecretsFile, repoRoot } from './paths';
-import { appEnv, daprdArgs, loadRunFile, profileOf, type Ports } from './run-file';
+import { loadRunFile, mapResources, profileOf, resourcesOfApps, type RunFileApp } from './run-file';
+import { appEnv, daprdArgs, daprdEnv, type Ports } from './launch';
+import { LOCAL_ENV_FILE, readEnvFile } from './env-file';
+import { freePort } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
 import { ensureDevDatabases } from './dev-databases';
 import { ensureDevSecrets } from './dev-secrets';
@@ -20,7 +23,13 @@ import { appLiveness, describeEvent, Supervisor, type SupervisorEvent } from './
 const say = (msg: string) => process.stdout.write(`[shop] ${msg}\n`);
 
 async function main(): Promise<void> {
-  const run = loadRunFile(process.env.DAPR_PROFILE);
+  // The environment the shop starts from, as a developer's shell is after `set -a; . dapr/local.env` (the
+  // values the components read through envRef), except that what this process's environment sets wins.
+  const shell: Record<string, string | undefined> = { ...readEnvFile(LOCAL_ENV_FILE), ...process.env };
+  // The second switch (DAPR_SECRETS) swaps the secret store in every app's resources.
+  const run = mapResources(loadRunFile(process.env.DAPR_PROFILE), (paths) =>
+    applySecretStore(paths, process.env.DAPR_SECRETS, path.join(repoRoot, '.run')),
+  );
   const logDir = path.join(repoRoot, '.run', 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   // Dev secrets are never committed: the first start generates them (a git-ignored file), later ones reuse it.
@@ -28,19 +37,18 @@ async function main(): Promise<void> {
   if (dev.created) say(`generated dev secrets (keys, admin password) in ${path.relative(repoRoot, devSecretsFile())}`);
   const created = await ensureDevDatabases(devSecretsFile());
   if (created.length) say(`created databases: ${created.join(', ')}`);
-  // The second switch (DAPR_SECRETS) and what the profile's components need before any sidecar starts:
-  // JetStream streams, databases, the dead-letter queue; values come from dapr/run.yaml's env (or the
-  // shell), local defaults otherwise.
-  const resourcesPaths = applySecretStore(run.common.resourcesPaths, process.env.DAPR_SECRETS, path.join(repoRoot, '.run'));
-  run.common.resourcesPaths = resourcesPaths;
-  const infra = await provisionInfrastructure(resourcesPaths, 'dev', path.join(repoRoot, '.run'), { ...run.common.env, ...process.env });
+  // What the profile's components need before any sidecar starts: JetStream streams, databases, the
+  // dead-letter queue, where the shell's values (dapr/local.env) point.
+  const resourcesPaths = resourcesOfApps(run);
+  const infra = await provisionInfrastructure(resourcesPaths, 'dev', path.join(repoRoot, '.run'), shell);
   for (const note of infra.notes) say(note);
   // For `dapr run -f dapr/run.yaml`: make the profile's infrastructure ready, then leave the running to the CLI.
   if (process.argv.includes('--prepare-only')) {
     say(`infrastructure ready for profile ${profileOf(run)}`);
     return;
   }
-  const sidecarEnv: Record<string, string> = { ...run.common.env, ...infra.env, ...secretsFromEnvironment(resourcesPaths, dev.secrets) };
+  // daprd gets the shell's environment, as under the CLI, never the run file's env (that is the apps').
+  const sidecarShell = { ...shell, ...infra.env, ...secretsFromEnvironment(resourcesPaths, dev.secrets, shell) };
 
   // The certificate authority of this machine's local shop (.run/sentry keeps its root across starts):
   // every sidecar proves its app id with a certificate from it, and each app's access-control policy
@@ -51,16 +59,10 @@ async function main(): Promise<void> {
   let shopReady = false;
   const supervisor = new Supervisor<LoggedProcess>({ onEvent: (e) => report(e) });
   supervisor.supervise({ name: 'sentry', start: () => sentry.respawn(), layer: 0 }, sentry.process);
+  const allPorts = new Map<RunFileApp, Ports>();
+  for (const app of run.apps) allPorts.set(app, await portsOf(app));
   const started = run.apps.map((app) => {
-    const ports: Ports = {
-      app: app.appPort!,
-      http: app.daprHTTPPort!,
-      grpc: app.daprGRPCPort!,
-      internal: app.daprInternalGRPCPort!,
-      metrics: app.metricsPort!,
-      // The app's /readyz and /metrics: the OPS_PORT the run file gives it.
-      ops: Number(app.env?.OPS_PORT),
-    };
+    const ports = allPorts.get(app)!;
     // Fresh tokens each start of the shop (a restarted process gets the same ones): the sidecar refuses
     // callers of its API without its app's token (but the app-less ingress, whose callers are the public),
     // and the app refuses callers without its sidecar's.
@@ -71,19 +73,19 @@ async function main(): Promise<void> {
     supervisor.supervise({
       name: sidecar,
       layer: 1,
-      // sidecarEnv writes a fresh Sentry token for every (re)start.
+      // Beyond the CLI: the tokens, and Sentry (sidecarEnv writes a fresh Sentry token for every (re)start).
       start: () =>
         new LoggedProcess(
           sidecar,
           daprdPath(),
-          [...daprdArgs(run, app, ports, Boolean(app.command)), ...sentry.sidecarArgs()],
+          [...daprdArgs(app, ports, Boolean(app.command)), ...sentry.sidecarArgs()],
           path.join(logDir, `${app.appID}.daprd.log`),
-          { cwd: repoRoot, env: { ...process.env, ...sidecarEnv, ...tokens, ...sentry.sidecarEnv(app.appID), DAPR_HOST_IP: '127.0.0.1' } },
+          { cwd: app.appDirPath, env: { ...daprdEnv(sidecarShell), ...tokens, ...sentry.sidecarEnv(app.appID) } },
         ),
     });
     const [cmd, ...args] = app.command ?? [];
     if (cmd) {
-      const env = { ...process.env, ...appEnv(run, app, ports), ...tokens };
+      const env = { ...shell, ...appEnv(app, ports), ...tokens };
       supervisor.supervise({
         name: app.appID,
         layer: 2,
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
             env,
             echo: true,
           }),
-        liveness: appLiveness(`http://127.0.0.1:${ports.app}/healthz`),
+        ...(ports.app > 0 ? { liveness: appLiveness(`http://127.0.0.1:${ports.app}/healthz`) } : {}),
       });
     }
     return { app, ports, tokens, hasApp: Boolean(cmd), names: [sidecar, ...(cmd ? [app.appID] : [])] };
@@ -172,6 +174,22 @@ async function main(): Promise<void> {
 }
 
 /**
+ * The run file's ports; a sidecar port it leaves unset is picked free, as the CLI does (an unset app port
+ * means the app has none). The app's /readyz and /metrics: the OPS_PORT the run file's env gives it.
+ */
+async function portsOf(app: RunFileApp): Promise<Ports> {
+  const fixedOrFree = async (port: number | undefined) => (port !== undefined && port > 0 ? port : freePort());
+  return {
+    app: app.appPort !== undefined && app.appPort > 0 ? app.appPort : 0,
+    http: await fixedOrFree(app.daprHTTPPort),
+    grpc: await fixedOrFree(app.daprGRPCPort),
+    internal: await fixedOrFree(app.daprInternalGRPCPort),
+    metrics: await fixedOrFree(app.metricsPort),
+    ops: Number(app.env.OPS_PORT),
+  };
+}
+
+/**
  * The app's liveness, as the livenessProbe of k8s/base/services/*.yaml: GET /healthz on the app port every
  * 10 s with a 2 s timeout, restarted after 3 failures in a row (some 30 s unanswered). A start may take
  * 120 s to pass it first (the startupProbe allows 90 s; here six apps and sidecars start at once on a
@@ -182,11 +200,15 @@ async function main(): Promise<void> {
  * With the environment-variable secret store, the sidecars read `<prefix><name>`: what the shell does not
  * set is taken from the development secrets file, so `DAPR_SECRETS=env npm start` runs as it is.
  */
-function secretsFromEnvironment(resourcesPaths: string[], devSecrets: Record<string, string>): Record<string, string> {
+function secretsFromEnvironment(
+  resourcesPaths: string[],
+  devSecrets: Record<string, string>,
+  shell: Record<string, string | undefined>,
+): Record<string, string> {
   const store = secretStoreOf(resourcesPaths);
   if (store?.type !== 'secretstores.local.env') return {};
   const fromFile = secretsAsEnv(store.prefix, devSecrets);
-  const missing = Object.keys(fromFile).filter((k) => process.env[k] === undefined);
+  const missing = Object.keys(fromFile).filter((k) => shell[k] === undefined);
   if (missing.length) say(`secrets from the environment; not set there, so taken from dapr/secrets.dev.json: ${missing.join(', ')}`);
   return Object.fromEntries(missing.map((k) => [k, fromFile[k]!]));
 }

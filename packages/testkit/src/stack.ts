@@ -3,7 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LoggedProcess } from './process';
 import { daprdPath, devSecrets, repoRoot } from './paths';
-import { appEnv, daprdArgs, loadRunFile, profileOf, type Ports, type RunFile, type RunFileApp } from './run-file';
+import { appFromCommon, loadRunFile, mapResources, profileOf, resourcesOfApps, type RunFile, type RunFileApp } from './run-file';
+import { appEnv, daprdArgs, daprdEnv, type Ports } from './launch';
 import { freePorts } from './ports';
 import { readinessUrls, waitForUrls } from './ready';
 import { provisionInfrastructure, type Infrastructure } from './infrastructure';
@@ -32,9 +33,9 @@ export interface StackOptions {
   profile?: string;
   /** Secret store folder components/secrets-<x> (default: DAPR_SECRETS, else the file store of components/common). */
   secretStore?: string;
-  /** Extra environment for every sidecar. */
+  /** Extra environment for every sidecar: part of the shell it is started from (the run file's env never reaches daprd). */
   sidecarEnv?: Record<string, string>;
-  /** Component folders instead of the run file's (for tests of the kit's adapters). */
+  /** Component folders instead of the run file's, for every app (for tests of the kit's adapters). */
   resourcesPaths?: string[];
 }
 
@@ -74,7 +75,14 @@ export class Stack {
     readonly runDir: string,
     private readonly apps: Map<string, RunningApp>,
     private readonly options: StackOptions,
+    /** The run file as the CLI reads it, with this run's resource folders. */
     private readonly runFile: RunFile,
+    /**
+     * The environment every sidecar is started from, as the CLI starts daprd from the developer's shell:
+     * this process's environment with this run's own values (what the components read through envRef,
+     * the secrets of the environment store) where a developer's shell has dapr/local.env's.
+     */
+    private readonly sidecarShell: Record<string, string | undefined>,
     /** The component profile in use (`redis`, `rabbitmq`, ...), or `custom` for explicit resourcesPaths. */
     readonly profile: string,
     /** What the components point at for this run (variables given to the sidecars, the components). */
@@ -86,9 +94,11 @@ export class Stack {
     // The sidecars run in this folder, so the components' relative paths (the dev secrets file, the
     // name-resolution database) land here and never touch the developer's own run.
     fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
-    const runFile = loadRunFile(options.profile);
-    const resourcesPaths =
-      options.resourcesPaths ?? applySecretStore(runFile.common.resourcesPaths, options.secretStore ?? process.env.DAPR_SECRETS, runDir);
+    const runFile = mapResources(
+      loadRunFile(options.profile),
+      (paths) => options.resourcesPaths ?? applySecretStore(paths, options.secretStore ?? process.env.DAPR_SECRETS, runDir),
+    );
+    const resourcesPaths = resourcesOfApps(runFile);
     const secrets = { ...devSecrets(), ...options.secrets };
     // The file store reads the run's own copy of the dev secrets; the environment store, the sidecars'
     // variables (and then no file is written, so nothing can quietly read one).
@@ -107,8 +117,9 @@ export class Stack {
     const stack = new Stack(
       runDir,
       new Map(),
-      { ...options, resourcesPaths, sidecarEnv: { ...infrastructure.env, ...secretEnv, ...options.sidecarEnv } },
+      options,
       runFile,
+      { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...infrastructure.env, ...secretEnv, ...options.sidecarEnv },
       options.resourcesPaths ? 'custom' : profileOf(runFile),
       infrastructure,
     );
@@ -162,6 +173,8 @@ export class Stack {
     const name = spec.name ?? spec.appId;
     if (spec.externalAppPort) ports.app = spec.externalAppPort;
     const def = this.runFile.apps.find((a) => a.appID === spec.appId);
+    // An app the run file does not list runs as the CLI would run an entry with only its id.
+    const entry = def ?? appFromCommon(this.runFile, spec.appId);
     const spawns = Boolean(def?.command) && !spec.sidecarOnly && !spec.externalAppPort;
     const hasApp = spawns || Boolean(spec.externalAppPort);
     const token = randomBytes(16).toString('hex');
@@ -169,23 +182,21 @@ export class Stack {
     // its clients are the public, and its own policy is what guards it.
     const publicSidecar = Boolean(def) && !def?.command;
     const daprApiToken = publicSidecar ? undefined : randomBytes(16).toString('hex');
-    const run = { ...this.runFile, common: { ...this.runFile.common, resourcesPaths: this.options.resourcesPaths! } };
     // Tests stop apps before their sidecars, so the sidecar has nothing left to drain: don't wait 5 s for it.
     // And probe the app every second, not every 5: the sidecar serves its app only after the first probe.
     const args = [
-      ...daprdArgs(run, def ?? { appID: spec.appId, appDirPath: repoRoot }, ports, hasApp),
+      ...daprdArgs(entry, ports, hasApp),
       ...this.sentry!.sidecarArgs(),
       '--dapr-graceful-shutdown-seconds',
       '1',
       ...(hasApp ? ['--app-health-probe-interval', '1'] : []),
     ];
+    // Beyond the CLI: the tokens and Sentry.
     const env = {
-      ...process.env,
-      DAPR_HOST_IP: '127.0.0.1',
+      ...daprdEnv(this.sidecarShell),
       ...(def?.command && !spec.sidecarOnly ? { APP_API_TOKEN: token } : {}),
       ...(daprApiToken ? { DAPR_API_TOKEN: daprApiToken } : {}),
       ...this.sentry!.sidecarEnv(spec.appId),
-      ...this.options.sidecarEnv,
     };
     const startSidecar = () =>
       new LoggedProcess(`${name}-daprd`, daprdPath(), args, path.join(this.runDir, `${name}.daprd.log`), { cwd: this.runDir, env });
@@ -219,7 +230,7 @@ export class Stack {
         cwd: def.appDirPath,
         env: {
           ...process.env,
-          ...appEnv(this.runFile, def, a.ports),
+          ...appEnv(def, a.ports),
           NODE_ENV: 'test',
           APP_API_TOKEN: a.appApiToken,
           OPS_PORT: String(a.ports.ops),
