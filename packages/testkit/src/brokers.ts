@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -63,18 +64,27 @@ export async function startMosquitto(dir: string): Promise<{ url: string; server
       'allow_anonymous true',
       'persistence true',
       `persistence_location ${data}/`,
+      // Started as root, Mosquitto switches to the user `mosquitto`, which may not write the run's folder:
+      // it then saves nothing when it stops ("Error saving in-memory database ... Permission denied"), and
+      // a restart loses every queued and in-flight message (the fault suite lost a capture that way).
+      // Running as the user who made the folder keeps it writable; for a non-root user this is a no-op.
+      `user ${os.userInfo().username}`,
       'max_queued_messages 10000',
       'log_dest stderr',
     ].join('\n') + '\n',
   );
+  const log = path.join(dir, 'mosquitto.log');
   const server = await OwnServer.start(
     'mosquitto',
     port,
-    () =>
-      new LoggedProcess('mosquitto', process.env.MOSQUITTO ?? 'mosquitto', ['-c', conf], path.join(dir, 'mosquitto.log'), {
-        cwd: dir,
-        env: process.env,
-      }),
+    () => new LoggedProcess('mosquitto', process.env.MOSQUITTO ?? 'mosquitto', ['-c', conf], log, { cwd: dir, env: process.env }),
+    {
+      // A restart that lost the sessions would pass for the shop's own fault: say what happened instead.
+      afterStop: () => {
+        const failed = fs.readFileSync(log, 'utf8').match(/^.*Error saving in-memory database.*$/m);
+        if (failed) throw new Error(`mosquitto saved nothing when it stopped (see ${log}): ${failed[0]}`);
+      },
+    },
   );
   return { url: `mqtt://127.0.0.1:${port}`, server };
 }

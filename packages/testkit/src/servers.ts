@@ -25,6 +25,8 @@ export class OwnServer {
     private readonly stopSignal: NodeJS.Signals,
     /** Whether it serves, once it listens (PostgreSQL listens before it has recovered). */
     private readonly ready: () => Promise<boolean>,
+    /** Checks, once it has stopped, that it stopped as it should (throws if not). */
+    private readonly afterStop: () => void,
   ) {
     this.proc = spawn();
   }
@@ -33,9 +35,16 @@ export class OwnServer {
     name: string,
     port: number,
     spawn: () => LoggedProcess,
-    options: { stopSignal?: NodeJS.Signals; ready?: () => Promise<boolean> } = {},
+    options: { stopSignal?: NodeJS.Signals; ready?: () => Promise<boolean>; afterStop?: () => void } = {},
   ): Promise<OwnServer> {
-    const server = new OwnServer(name, port, spawn, options.stopSignal ?? 'SIGTERM', options.ready ?? (async () => true));
+    const server = new OwnServer(
+      name,
+      port,
+      spawn,
+      options.stopSignal ?? 'SIGTERM',
+      options.ready ?? (async () => true),
+      options.afterStop ?? (() => {}),
+    );
     await server.untilServing();
     return server;
   }
@@ -75,6 +84,7 @@ export class OwnServer {
     const timer = setTimeout(() => this.proc.signal('SIGKILL'), 20_000);
     await this.proc.exited;
     clearTimeout(timer);
+    this.afterStop();
   }
 
   /** Starts it again, same port, same data; resolves once it accepts connections. */
