@@ -21,7 +21,7 @@ const BATCH = 200;
  * them is then published again at once, however recent: its delivery did not come here, so it may have
  * reached no subscriber at all, and once the history holds it the saga moves on without it (a confirmed
  * order is shipped by the sweep, a shipped one is never looked at again) — a lost `order.confirmed`
- * would leave the payment authorized and never captured (seen after a Mosquitto restart).
+ * would leave the payment authorized and never captured.
  */
 export class SagaRedrive {
   private readonly lastLook = new Map<string, number>();
