@@ -10,9 +10,8 @@
 // every profile, so each process fault runs once in CI): redis — a baseline with no fault, each app
 // killed, PostgreSQL and Redis restarted, Redis stalled; rabbitmq — each sidecar killed, RabbitMQ
 // restarted and stalled; nats — each sidecar stalled, NATS restarted and stalled; mqtt — Mosquitto
-// restarted and stalled, PostgreSQL restarted. PostgreSQL, Redis
-// (append-only file on), NATS and Mosquitto are the run's own, on free ports; RabbitMQ is the machine's
-// (its test vhost is the run's own).
+// restarted and stalled, PostgreSQL restarted. PostgreSQL, Redis (append-only file on), NATS and
+// Mosquitto are the run's own, on free ports; RabbitMQ is the machine's (its test vhost is the run's own).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
