@@ -3,4 +3,3 @@ export * from './define';
 export * from './orders';
 export * from './stock';
 export * from './payments';
-export * from './publish';

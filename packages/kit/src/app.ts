@@ -20,8 +20,12 @@ export interface AppDeps {
   appApiToken?: string;
   /** Largest JSON body accepted, e.g. '100kb'. */
   bodyLimit?: string;
-  /** Runs after body parsing and before the routers, e.g. `identityParser(verifier)`. */
+  /** Runs after body parsing and before the routers. */
   middleware?: Koa.Middleware[];
+  /** Runs first, ahead of the kit's own middleware: every answer (a 404, a 413 too) passes through it. */
+  first?: Koa.Middleware[];
+  /** Whether X-Forwarded-* are trusted (the sidecar's); false where clients write them (the gateway). */
+  trustProxy?: boolean;
 }
 
 // The sidecar's app health check; /readyz and /metrics are on the operations app (`operationsOf(app)`).
@@ -33,9 +37,10 @@ const PROBES = new Set(['/healthz']);
  */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  app.proxy = deps.trustProxy ?? true;
   // Errors are logged by the problem handler; Koa's own default would print them a second time.
   app.silent = true;
+  for (const mw of deps.first ?? []) app.use(mw);
   app.use(requestContext());
   app.use(metricsTimer(deps.metrics));
   app.use(accessLog(deps.logger, PROBES));

@@ -100,3 +100,28 @@ export const commonSettings = {
   sidecarWaitMs: int('DAPR_WAIT_MS', { doc: 'how long start-up waits for the sidecar', default: 60_000, min: 0 }),
   drainMs: int('SHUTDOWN_DRAIN_MS', { doc: 'how long SIGTERM waits for in-flight requests', default: 10_000, min: 0 }),
 };
+
+/** A service's own defaults for the settings every service has. */
+export interface SharedDefaults {
+  port: number;
+  opsPort: number;
+  /** Largest JSON request body, e.g. '16kb'. */
+  bodyLimit: string;
+}
+
+/** The settings every service shares (`commonSettings`), its secret store, and its body limit. */
+export function sharedSettings(defaults: SharedDefaults) {
+  return {
+    ...commonSettings,
+    port: port('APP_PORT', { doc: 'port the app listens on (the sidecar calls it there)', default: defaults.port }),
+    opsPort: port('OPS_PORT', {
+      doc: 'port of the operations listener (/readyz, /metrics, /healthz) on APP_HOST; the app port serves only /healthz of them',
+      default: defaults.opsPort,
+    }),
+    secretStore: str('SECRET_STORE', { doc: "Dapr secret store component holding the service's secrets", default: 'secretstore' }),
+    bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: defaults.bodyLimit, pattern: /^\d+(b|kb|mb)$/ }),
+  };
+}
+
+export type Settings = Record<string, Setting<unknown>>;
+export type ConfigOf<S extends Settings> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };

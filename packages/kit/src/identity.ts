@@ -1,6 +1,4 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import { str } from './config';
 import { AppError, UnauthorizedError } from './errors';
 
@@ -187,43 +185,9 @@ export function identityHeadersFor(identity: Identity, appId: string): Record<st
   return { [IDENTITY_HEADER]: payload, [IDENTITY_SIG_HEADER]: sig };
 }
 
-/** Puts the verified forwarded identity (or undefined) on `ctx.state.identity`. */
-export function identityParser(verifier: IdentityVerifier): Middleware {
-  return async (ctx, next) => {
-    (ctx.state as { identity?: Identity }).identity = verifyIdentity(verifier, ctx.headers);
-    await next();
-  };
-}
-
 /** The caller's identity; 401 when the route needs one and none was forwarded. */
 export function requireIdentity(state: unknown): Identity {
   const identity = (state as { identity?: Identity }).identity;
   if (!identity) throw new UnauthorizedError('Sign in to use this resource');
   return identity;
-}
-
-/**
- * Mounts `routes` behind the identity parser (and any further guards). They run only for requests that
- * match one of these routes, before input validation, so public routes never see them.
- */
-export function behindIdentity(verifier: IdentityVerifier, routes: Router, ...guards: Middleware[]): Router {
-  const router = new Router();
-  router.use(identityParser(verifier), ...guards);
-  router.use(routes.routes());
-  return router;
-}
-
-/**
- * Admins pass; no identity is a 401. Anyone else gets a 403, or with `hide` exactly the 404 of a route
- * that does not exist, so a customer learns neither that a resource exists nor that the route does.
- */
-export function adminOnly(options: { hide: boolean }): Middleware {
-  return async (ctx, next) => {
-    if (requireIdentity(ctx.state).role !== 'admin') {
-      throw options.hide
-        ? new AppError({ status: 404, code: 'not-found', title: 'Not found', detail: `No route for ${ctx.method} ${ctx.path}` })
-        : new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'This operation is for administrators' });
-    }
-    await next();
-  };
 }

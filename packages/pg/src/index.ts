@@ -50,3 +50,27 @@ export async function migrateWithLock(ds: DataSource, lockKey: string): Promise<
     await runner.release();
   }
 }
+
+/** A PostgreSQL database as `defineService` opens it: initialized, with its migrations, readiness and close. */
+export interface PgDatabase {
+  db: DataSource;
+  migrate(): Promise<string[]>;
+  readiness: { name: string; check(): Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a service's database from its connection string (`defineService`'s `database.open`): the
+ * DataSource `create` makes, initialized, with migrations under the lock `lockKey`.
+ */
+export function openPostgres(create: (url: string) => DataSource, lockKey: string): (url: string) => Promise<PgDatabase> {
+  return async (url) => {
+    const db = await create(url).initialize();
+    return {
+      db,
+      migrate: () => migrateWithLock(db, lockKey),
+      readiness: { name: 'postgres', check: async () => void (await db.query('SELECT 1')) },
+      close: () => db.destroy(),
+    };
+  };
+}

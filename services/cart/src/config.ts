@@ -1,18 +1,12 @@
-import { commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
+import { identitySettings, int, readConfig, sharedSettings, str } from '@shop/kit';
 
 export const settings = {
-  ...commonSettings,
-  port: port('APP_PORT', { doc: 'port the cart app listens on', default: 3103 }),
-  opsPort: port('OPS_PORT', { doc: 'port of the cart operations listener (/readyz, /metrics)', default: 9303 }),
+  ...sharedSettings({ port: 3103, opsPort: 9303, bodyLimit: '16kb' }),
   stateStore: str('CART_STATE_STORE', { doc: 'Dapr state store component (ETags and TTL) holding the carts', default: 'cartstore' }),
   cartTtlSeconds: int('CART_TTL_SECONDS', {
     doc: 'a cart nobody writes to for this long expires (every write renews it)',
     default: 30 * 24 * 3600,
     min: 1,
-  }),
-  secretStore: str('SECRET_STORE', {
-    doc: "Dapr secret store component holding the gateway's identity public key",
-    default: 'secretstore',
   }),
   ...identitySettings,
   catalogAppId: str('CATALOG_APP_ID', { doc: 'Dapr app id of the catalog service', default: 'catalog' }),
@@ -21,7 +15,6 @@ export const settings = {
     default: 1_500,
     min: 1,
   }),
-  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '16kb', pattern: /^\d+(b|kb|mb)$/ }),
 };
 
 export type CartConfig = ReturnType<typeof loadConfig>;

@@ -1,4 +1,4 @@
-import { commonSettings, int, port, readConfig, str, type Setting } from '@shop/kit';
+import { int, readConfig, sharedSettings, str, type Setting } from '@shop/kit';
 
 /** A comma-separated list of browser origins (`https://shop.example`), each checked at start-up. */
 const origins = (env: string, doc: string): Setting<string[]> => ({
@@ -30,10 +30,8 @@ const retired = (env: string, replacedBy: string): Setting<undefined> => ({
 const limit = (env: string, doc: string, fallback: number) => int(env, { doc, default: fallback, min: 1 });
 
 export const settings = {
-  ...commonSettings,
-  port: port('APP_PORT', { doc: 'port of the public API (and of the sidecar channel)', default: 3000 }),
-  opsPort: port('OPS_PORT', { doc: 'port of the operations listener (/readyz, /metrics): never the public port', default: 9300 }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the identity signing key', default: 'secretstore' }),
+  // The app port is the public API (and the sidecar's channel); the operations port is never public.
+  ...sharedSettings({ port: 3000, opsPort: 9300, bodyLimit: '100kb' }),
   identityPrivateKeySecret: str('GATEWAY_IDENTITY_PRIVATE_KEY_SECRET', {
     doc: 'name of the secret with the Ed25519 private key (PKCS#8 PEM) that signs the identity forwarded to upstreams; no other service reads it',
     default: 'gateway-identity-private-key',
@@ -55,7 +53,6 @@ export const settings = {
     max: 8,
   }),
   trustProxyRetired: retired('TRUST_PROXY', 'INGRESS_PROXY_HOPS and DIRECT_PROXY_HOPS'),
-  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
   rateLimitWindowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', { doc: 'length of one fixed rate-limit window', default: 60, min: 1 }),
   rateLimitAuth: limit('RATE_LIMIT_AUTH', 'requests per window and client to register and sign in', 10),
   rateLimitRead: limit('RATE_LIMIT_READ', 'reads per window and client (and per signed-in user)', 300),

@@ -1,10 +1,7 @@
-import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
+import { bool, identitySettings, int, readConfig, sharedSettings, str } from '@shop/kit';
 
 export const settings = {
-  ...commonSettings,
-  port: port('APP_PORT', { doc: 'port the orders app listens on', default: 3104 }),
-  opsPort: port('OPS_PORT', { doc: 'port of the orders operations listener (/readyz, /metrics)', default: 9304 }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component', default: 'secretstore' }),
+  ...sharedSettings({ port: 3104, opsPort: 9304, bodyLimit: '100kb' }),
   dbUrlSecret: str('ORDERS_DB_URL_SECRET', { doc: 'secret with the PostgreSQL URL of the read model', default: 'orders-db-url' }),
   ...identitySettings,
   eventStore: str('ORDERS_STATE_STORE', { doc: 'Dapr state store holding the order events (with outbox)', default: 'orderstore' }),
@@ -19,7 +16,6 @@ export const settings = {
     doc: 'run pending read-model migrations at start-up (under an advisory lock)',
     default: false,
   }),
-  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '100kb', pattern: /^\d+(b|kb|mb)$/ }),
 };
 
 export type OrdersConfig = ReturnType<typeof loadConfig>;

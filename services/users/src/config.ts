@@ -1,15 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { bool, commonSettings, identitySettings, int, port, readConfig, str } from '@shop/kit';
+import { bool, identitySettings, int, readConfig, sharedSettings, str } from '@shop/kit';
 import { defaultConcurrency } from './domain/hash-queue';
 
 const secretName = (env: string, doc: string, fallback: string) =>
   str(env, { doc: `name of the secret holding ${doc}`, default: fallback });
 
 export const settings = {
-  ...commonSettings,
-  port: port('APP_PORT', { doc: 'port the users app listens on', default: 3101 }),
-  opsPort: port('OPS_PORT', { doc: 'port of the users operations listener (/readyz, /metrics)', default: 9301 }),
-  secretStore: str('SECRET_STORE', { doc: 'Dapr secret store component holding the secrets below', default: 'secretstore' }),
+  ...sharedSettings({ port: 3101, opsPort: 9301, bodyLimit: '32kb' }),
   dbUrlSecret: secretName('USERS_DB_URL_SECRET', 'the PostgreSQL connection string', 'users-db-url'),
   jwtKeySecret: secretName('USERS_JWT_KEY_SECRET', 'the Ed25519 PKCS#8 PEM that signs access tokens', 'users-jwt-private-key'),
   ...identitySettings,
@@ -35,7 +32,6 @@ export const settings = {
     min: 1,
     max: 86_400,
   }),
-  bodyLimit: str('BODY_LIMIT', { doc: 'largest JSON request body', default: '32kb', pattern: /^\d+(b|kb|mb)$/ }),
   hashConcurrency: int('HASH_CONCURRENCY', {
     doc: 'password hashes (scrypt, 32 MiB each) computed at once, the rest queued; by default one per CPU, at most the libuv thread pool (UV_THREADPOOL_SIZE, 4) less one',
     default: defaultConcurrency(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE) || 4),

@@ -1,12 +1,23 @@
 import { type HttpMethod, type DaprClient } from '@dapr/dapr';
 import { propagationHeaders } from '../context';
 import { AppError, DependencyError } from '../errors';
-import { describeFailure } from './sdk-errors';
+import { describeFailure, type SidecarFailure } from './sdk-errors';
+import type { InvokeOptions } from '../sidecar';
 
-export interface InvokeOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  headers?: Record<string, string>;
+// What the sidecar answered for a failed call, parsed once, kept with the error thrown for it.
+const failures = new WeakMap<Error, SidecarFailure>();
+
+/**
+ * The sidecar's answer behind an error `invokeApp` threw: its status and body (the callee's problem with
+ * its field errors, or the sidecar's own `{errorCode, message}`), or undefined for any other error.
+ */
+export function invocationFailure(error: unknown): SidecarFailure | undefined {
+  return error instanceof Error ? failures.get(error) : undefined;
+}
+
+function withFailure<E extends Error>(error: E, failure: SidecarFailure): E {
+  failures.set(error, failure);
+  return error;
 }
 
 /** Longest Retry-After taken from a callee (a day): beyond it, a value is a mistake. */
@@ -38,17 +49,23 @@ export async function invokeApp<T>(client: DaprClient, appId: string, path: stri
         : undefined;
     const status = failure.status;
     if (status !== undefined && ((status >= 400 && status < 500) || (status === 503 && retryAfter !== undefined))) {
-      throw new AppError({
-        status,
-        code: typeof problem.type === 'string' ? problem.type.split('/').pop() || 'upstream-rejected' : 'upstream-rejected',
-        title: typeof problem.title === 'string' ? problem.title : 'Rejected by upstream service',
-        ...(typeof problem.detail === 'string' && problem.detail ? { detail: problem.detail } : {}),
-        // The callee's problem holds a detail only when the callee chose to show it.
-        ...(status >= 500 ? { expose: true } : {}),
-        ...(retryAfter === undefined ? {} : { headers: { 'Retry-After': String(retryAfter) } }),
-        cause: e,
-      });
+      throw withFailure(
+        new AppError({
+          status,
+          code: typeof problem.type === 'string' ? problem.type.split('/').pop() || 'upstream-rejected' : 'upstream-rejected',
+          title: typeof problem.title === 'string' ? problem.title : 'Rejected by upstream service',
+          ...(typeof problem.detail === 'string' && problem.detail ? { detail: problem.detail } : {}),
+          // The callee's problem holds a detail only when the callee chose to show it.
+          ...(status >= 500 ? { expose: true } : {}),
+          ...(retryAfter === undefined ? {} : { headers: { 'Retry-After': String(retryAfter) } }),
+          cause: e,
+        }),
+        failure,
+      );
     }
-    throw new DependencyError(`app ${appId}`, `${method} ${path} failed: ${failure.message}`, e, failure.status === undefined ? 503 : 502);
+    throw withFailure(
+      new DependencyError(`app ${appId}`, `${method} ${path} failed: ${failure.message}`, e, failure.status === undefined ? 503 : 502),
+      failure,
+    );
   }
 }

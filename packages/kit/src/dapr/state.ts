@@ -1,41 +1,18 @@
 import { StateConcurrencyEnum, StateConsistencyEnum, type DaprClient } from '@dapr/dapr';
 import { DependencyError, EtagMismatchError } from '../errors';
 import { describeFailure, throwIfReturnedError } from './sdk-errors';
+import type { SaveOptions, StateOperation, StateStore, Versioned } from '../sidecar';
 
 const FIRST_WRITE = {
   concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE,
   consistency: StateConsistencyEnum.CONSISTENCY_STRONG,
 };
 
-export interface Versioned<T> {
-  value: T;
-  etag: string;
-}
-
-export interface SaveOptions {
-  /** Write only if the stored item still has this ETag (optimistic concurrency). */
-  etag?: string;
-  /** Expire the item after this many seconds (state TTL). */
-  ttlSeconds?: number;
-}
-
-export type StateOperation<T> =
-  | {
-      operation: 'upsert';
-      key: string;
-      value: T;
-      etag?: string;
-      /** Without an ETag: create only if the key does not exist (insert-if-absent). */
-      create?: boolean;
-      metadata?: Record<string, string>;
-    }
-  | { operation: 'delete'; key: string; etag?: string };
-
 /**
  * One Dapr state store, by component name. Every write uses first-write-wins when an ETag is given,
  * and every failure throws: EtagMismatchError when someone else wrote first, DependencyError otherwise.
  */
-export class DaprStateStore<T> {
+export class DaprStateStore<T> implements StateStore<T> {
   constructor(
     private readonly client: DaprClient,
     readonly storeName: string,

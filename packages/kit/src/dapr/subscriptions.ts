@@ -1,9 +1,9 @@
-import type { DaprClient } from '@dapr/dapr';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { deliveriesOnly } from '../http/deliveries';
 import type { Logger } from '../logger';
 import { check, type JSONSchema } from '../validation';
+import { PUBSUB, type EventData, type EventDef } from '../sidecar';
 
 /** The CloudEvent envelope Dapr delivers (application/cloudevents+json). */
 export interface CloudEvent<T = unknown> {
@@ -29,6 +29,14 @@ export interface EventHandler<T = unknown> {
   handle(data: T, event: CloudEvent<T>): Promise<void>;
 }
 
+/** The handler of one event, subscribed on the shop's pub/sub component. */
+export function on<E extends EventDef>(
+  event: E,
+  handle: (data: EventData<E>, envelope: CloudEvent<EventData<E>>) => Promise<void>,
+): EventHandler<EventData<E>> {
+  return { pubsub: PUBSUB, topic: event.topic, type: event.type, schema: event.schema, handle };
+}
+
 /** Thrown by a handler for an event that can never succeed: the sidecar drops it (to dead letter). */
 export class DropEvent extends Error {
   override readonly name = 'DropEvent';
@@ -40,16 +48,11 @@ export interface SubscriptionOptions {
   /** Dead-letter topic per pub/sub component; needs a retry policy on the component to be useful. */
   deadLetterTopic?: string;
   /**
-   * The names of the pub/sub components the app's sidecar has (`sidecarPubsubs(client)`). Given, a topic
+   * The names of the pub/sub components the app's sidecar has (`Sidecar.pubsubs`). Given, a topic
    * is subscribed on `<pubsub>-<topic>` when the sidecar has that component, so an operator can give one
    * topic a connection of its own by adding a component (components/rabbitmq/pubsub-stock.yaml says why).
    */
   pubsubComponents?: () => Promise<readonly string[]>;
-}
-
-/** The names of the sidecar's pub/sub components, from its metadata API (`GET /v1.0/metadata`). */
-export function sidecarPubsubs(client: DaprClient): () => Promise<string[]> {
-  return async () => (await client.metadata.get()).components.filter((c) => c.type.startsWith('pubsub.')).map((c) => c.name);
 }
 
 /** The component a topic is subscribed on: `<pubsub>-<topic>` if the sidecar has it, else `<pubsub>`. */

@@ -2,10 +2,24 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../errors';
 import { refuseInvocation } from './deliveries';
-import { requireIdentity } from '../identity';
+import { verifyIdentity, requireIdentity, type IdentityVerifier, type Identity } from '../identity';
 import { validate, type FromSchema, type JSONSchema } from '../validation';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route: anyone, any signed-in user, or admins only. An admin may do all a customer may. */
+export type Access = 'public' | 'customer' | 'admin';
+
+export interface RouterOptions {
+  /** Checks the identity the gateway forwards; required as soon as one route is not public. */
+  identity?: IdentityVerifier;
+  /**
+   * What a signed-in non-admin gets from an admin route: 403, or with `hide` exactly the 404 of a route
+   * that does not exist, so a customer learns neither that a resource exists nor that the route does.
+   */
+  hideAdminRoutes?: boolean;
+  prefix?: string;
+}
 
 type Typed<S> = S extends JSONSchema ? FromSchema<S> : undefined;
 
@@ -26,8 +40,11 @@ export interface RouteSpec<Q, P, B> {
   query?: Q;
   params?: P;
   body?: B;
-  /** The caller must be an identity forwarded by the gateway: checked (401) before any validation. */
-  needsIdentity?: boolean;
+  /**
+   * Who may call it, in the words of the gateway's route table: anyone (the default), a caller with an
+   * identity forwarded by the gateway, or an admin. Checked before any validation (401, then 403/404).
+   */
+  access?: Access;
   /** A binding's (or pub/sub) route: reached by the app's own component deliveries only, never invoked (404). */
   deliveryOnly?: boolean;
   /** Returns the response body; set `ctx.status` first for anything but 200 (undefined → 204). */
@@ -41,7 +58,7 @@ export interface RouteDef {
   query?: JSONSchema;
   params?: JSONSchema;
   body?: JSONSchema;
-  needsIdentity?: boolean;
+  access?: Access;
   deliveryOnly?: boolean;
   handle(input: Input<unknown, unknown, unknown>, ctx: Context): Promise<unknown>;
 }
@@ -54,13 +71,16 @@ export function route<
   return spec as unknown as RouteDef;
 }
 
-/** Builds a router from route declarations: validation first, then the handler. */
-export function routerFor(routes: readonly RouteDef[], prefix = ''): Router {
-  const router = new Router(prefix ? { prefix } : {});
+/** Builds a router from route declarations: who may call first, then validation, then the handler. */
+export function routerFor(routes: readonly RouteDef[], options: RouterOptions = {}): Router {
+  const router = new Router(options.prefix ? { prefix: options.prefix } : {});
   for (const def of routes) {
-    router.register(def.path, [def.method], async (ctx) => {
+    const access = def.access ?? 'public';
+    if (access !== 'public' && !options.identity)
+      throw new Error(`${def.method} ${def.path} is for signed-in callers: give routerFor an identity verifier`);
+    router[verb[def.method]](def.path, async (ctx) => {
       if (def.deliveryOnly) refuseInvocation(ctx);
-      if (def.needsIdentity) requireIdentity(ctx.state);
+      if (access !== 'public') authorize(access, ctx, options);
       if (def.body && ctx.request.length && !ctx.request.is('json', '+json')) {
         throw new AppError({
           status: 415,
@@ -80,4 +100,18 @@ export function routerFor(routes: readonly RouteDef[], prefix = ''): Router {
     });
   }
   return router;
+}
+
+const verb = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
+
+/** Puts the verified forwarded identity on `ctx.state.identity`: 401 without one, 403 (or 404) for a non-admin on an admin route. */
+function authorize(access: Exclude<Access, 'public'>, ctx: Context, options: RouterOptions): void {
+  const state = ctx.state as { identity?: Identity };
+  state.identity = verifyIdentity(options.identity!, ctx.headers);
+  const identity = requireIdentity(state);
+  if (access === 'admin' && identity.role !== 'admin') {
+    throw options.hideAdminRoutes
+      ? new AppError({ status: 404, code: 'not-found', title: 'Not found', detail: `No route for ${ctx.method} ${ctx.path}` })
+      : new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'This operation is for administrators' });
+  }
 }

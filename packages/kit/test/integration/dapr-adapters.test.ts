@@ -8,22 +8,22 @@ import type { DaprClient } from '@dapr/dapr';
 import { Stack, freePort } from '@shop/testkit';
 import {
   AppError,
-  DaprStateStore,
   DependencyError,
   DropEvent,
   EtagMismatchError,
   createApp,
-  createDaprClient,
   createLogger,
   createMetrics,
-  invokeApp,
-  publishEvent,
-  readSecret,
   routerFor,
   route,
   subscriptionRouter,
   type EventHandler,
 } from '../../src';
+import { createDaprClient } from '../../src/dapr/client';
+import { invokeApp } from '../../src/dapr/invoke';
+import { publishEvent } from '../../src/dapr/pubsub';
+import { readSecret } from '../../src/dapr/secrets';
+import { DaprStateStore } from '../../src/dapr/state';
 
 const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } as const;
 const topic = `kit-it-${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,6 @@
 import type { DaprClient } from '@dapr/dapr';
-import { DependencyError, invokeApp, requestDeadline, retryAfterSeconds, type AppError } from '../../src';
+import { DependencyError, requestDeadline, retryAfterSeconds, type AppError } from '../../src';
+import { invokeApp } from '../../src/dapr/invoke';
 
 /** A DaprClient whose invoker fails as the SDK does: an Error whose message is `{error, error_msg, status}`. */
 function failingWith(status: number, body: unknown): DaprClient {

@@ -1,5 +1,4 @@
-import type { DaprClient } from '@dapr/dapr';
-import { DropEvent, createApp, createMetrics, sidecarPubsubs, subscriptionPubsub, subscriptionRouter, type EventHandler } from '../../src';
+import { DaprSidecar, DropEvent, createApp, createMetrics, subscriptionPubsub, subscriptionRouter, type EventHandler } from '../../src';
 import { listen, memoryLogger } from './helpers';
 
 const schema = {
@@ -160,7 +159,7 @@ describe('the component of each subscription', () => {
           ],
         }),
       },
-    } as unknown as DaprClient;
-    expect(await sidecarPubsubs(client)()).toEqual(['pubsub', 'pubsub-stock']);
+    };
+    expect(await new DaprSidecar(client as never).pubsubs()).toEqual(['pubsub', 'pubsub-stock']);
   });
 });

@@ -11,12 +11,14 @@ export function cartRoutes(carts: CartService) {
     route({
       method: 'GET',
       path: '/cart',
+      access: 'customer',
       summary: 'Your cart, each line beside its current catalog price and stock',
       handle: async (_input, ctx) => carts.view(requireIdentity(ctx.state).sub),
     }),
     route({
       method: 'PUT',
       path: '/cart/items/:productId',
+      access: 'customer',
       summary: 'Add a product or set its quantity (1–99), at its current price',
       params: productParamsSchema,
       body: setQuantitySchema,
@@ -25,6 +27,7 @@ export function cartRoutes(carts: CartService) {
     route({
       method: 'DELETE',
       path: '/cart/items/:productId',
+      access: 'customer',
       summary: 'Remove a product from your cart (removing one that is not there is fine)',
       params: productParamsSchema,
       handle: async ({ params }, ctx) => carts.removeItem(requireIdentity(ctx.state).sub, params.productId),
@@ -32,6 +35,7 @@ export function cartRoutes(carts: CartService) {
     route({
       method: 'DELETE',
       path: '/cart',
+      access: 'customer',
       summary: 'Empty your cart (204)',
       handle: async (_input, ctx) => {
         await carts.clear(requireIdentity(ctx.state).sub);

@@ -10,8 +10,8 @@ import {
   type CartView,
   type ProductSnapshot,
 } from '../domain/cart';
-import type { CartStore } from '../store/cart-store';
-import type { ProductCatalog } from '../store/product-catalog';
+import type { CartStore } from '../ports';
+import type { ProductCatalog } from '../ports';
 import { defaultRetryPolicy, updateCart, type RetryPolicy } from './update-cart';
 
 export interface CartServiceDeps {

@@ -1,6 +1,6 @@
 import { AppError, EtagMismatchError } from '@shop/kit';
 import { emptyCart, type Cart } from '../domain/cart';
-import type { CartStore } from '../store/cart-store';
+import type { CartStore } from '../ports';
 
 export interface RetryPolicy {
   /** Read-change-write rounds before giving up with 409 concurrent-modification. */

@@ -5,8 +5,8 @@ import type Koa from 'koa';
 import winston from 'winston';
 import { DependencyError, EtagMismatchError, createLogger, type Logger } from '@shop/kit';
 import type { Cart, ProductSnapshot } from '../../src/domain/cart';
-import type { CartStore, StoredCart } from '../../src/store/cart-store';
-import type { ProductCatalog } from '../../src/store/product-catalog';
+import type { CartStore, StoredCart } from '../../src/ports';
+import type { ProductCatalog } from '../../src/ports';
 
 // In-memory stand-ins with the same contracts as the Dapr adapters, for unit tests of the use cases.
 

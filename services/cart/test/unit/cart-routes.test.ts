@@ -1,8 +1,8 @@
 // The cart's HTTP API in-process, over real HTTP, with in-memory fakes behind the use cases: identity,
 // validation, the error model and the response shape, without sidecars.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createMetrics, identityHeadersFor, identityVerifier, signIdentity, verifyIdentity } from '@shop/kit';
-import { createCartApp } from '../../src/app';
+import { createMetrics, identityHeadersFor, identityVerifier, serviceApp, signIdentity, verifyIdentity } from '@shop/kit';
+import { cartService } from '../../src/service';
 import { CartService } from '../../src/use-cases/cart-service';
 import { FakeCatalog, InMemoryCartStore, listen, memoryLogger, product } from '../fakes/in-memory';
 
@@ -29,10 +29,10 @@ describe('cart routes', () => {
 
   beforeAll(async () => {
     const carts = new CartService({ store, catalog, logger, retry: { maxAttempts: 5, backoffMs: () => 0, sleep: async () => {} } });
-    const app = createCartApp({
+    const app = serviceApp(cartService, {
       logger,
       metrics: createMetrics('cart-test'),
-      carts,
+      ports: { carts },
       identityKey: GATEWAY.publicKey,
       readiness: [],
       lifecycle: { draining: false },

@@ -1,7 +1,7 @@
 // The catalog adapter's mapping of what service invocation gives back, with a stand-in for the SDK.
 import { randomUUID } from 'node:crypto';
-import { DependencyError } from '@shop/kit';
-import { DaprProductCatalog } from '../../src/store/dapr-product-catalog';
+import { DaprSidecar, DependencyError } from '@shop/kit';
+import { DaprProductCatalog } from '../../src/adapters/dapr-product-catalog';
 
 const id = randomUUID();
 const answer = {
@@ -17,7 +17,8 @@ const answer = {
 /** A DaprClient whose invoke answers with `impl`; the SDK rejects with its JSON error message. */
 const clientWith = (impl: (appId: string, path: string) => Promise<unknown>) => {
   const invoke = jest.fn(impl);
-  return { client: { invoker: { invoke } } as never, invoke };
+  const client = new DaprSidecar({ invoker: { invoke } } as never);
+  return { client, invoke };
 };
 const sdkError = (status: number, body: unknown) => new Error(JSON.stringify({ status, error_msg: JSON.stringify(body) }));
 

@@ -1,7 +1,7 @@
-import { type EventHandler, type Logger } from '@shop/kit';
-import { OrderConfirmed, PUBSUB, type EventData } from '@shop/contracts';
+import { on, type EventHandler, type Logger } from '@shop/kit';
+import { OrderConfirmed, type EventData } from '@shop/contracts';
 import { canonicalUuid, confirmAction } from '../domain/stock';
-import type { StockStore } from '../store/stock-store';
+import type { StockStore } from '../ports';
 
 export interface SettleDeps {
   stock: StockStore;
@@ -15,27 +15,21 @@ export interface SettleDeps {
  * for an operator and acknowledged, since retrying cannot change it.
  */
 export function orderConfirmedHandler(deps: SettleDeps): EventHandler<EventData<typeof OrderConfirmed>> {
-  return {
-    pubsub: PUBSUB,
-    topic: OrderConfirmed.topic,
-    type: OrderConfirmed.type,
-    schema: OrderConfirmed.schema,
-    async handle(data) {
-      const orderId = canonicalUuid(data.orderId);
-      const { before } = await deps.stock.commit(orderId);
-      const meta = { 'order.id': orderId, 'reservation.status': before ?? 'none' };
-      switch (confirmAction(before)) {
-        case 'commit':
-          deps.logger.info('reservation committed', meta);
-          break;
-        case 'already-committed':
-          deps.logger.debug('reservation was already committed', meta);
-          break;
-        case 'not-held':
-        case 'no-reservation':
-          deps.logger.warn('order confirmed without held stock: nothing was decremented', meta);
-          break;
-      }
-    },
-  };
+  return on(OrderConfirmed, async (data) => {
+    const orderId = canonicalUuid(data.orderId);
+    const { before } = await deps.stock.commit(orderId);
+    const meta = { 'order.id': orderId, 'reservation.status': before ?? 'none' };
+    switch (confirmAction(before)) {
+      case 'commit':
+        deps.logger.info('reservation committed', meta);
+        break;
+      case 'already-committed':
+        deps.logger.debug('reservation was already committed', meta);
+        break;
+      case 'not-held':
+      case 'no-reservation':
+        deps.logger.warn('order confirmed without held stock: nothing was decremented', meta);
+        break;
+    }
+  });
 }

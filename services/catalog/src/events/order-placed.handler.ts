@@ -1,8 +1,9 @@
-import { type EventHandler, type Logger } from '@shop/kit';
-import { OrderPlaced, PUBSUB, type EventData } from '@shop/contracts';
+import { on, type EventHandler, type Logger } from '@shop/kit';
+import { OrderPlaced, type EventData } from '@shop/contracts';
 import { canonicalUuid } from '../domain/stock';
-import type { StockStore } from '../store/stock-store';
-import { publishOutcome, type EventPublisher } from './event-publisher';
+import type { StockStore } from '../ports';
+import type { EventPublisher } from '../ports';
+import { publishOutcome } from '../use-cases/publish-outcome';
 
 export interface OrderPlacedDeps {
   stock: StockStore;
@@ -18,24 +19,18 @@ export interface OrderPlacedDeps {
  * instead of deciding again.
  */
 export function orderPlacedHandler(deps: OrderPlacedDeps): EventHandler<EventData<typeof OrderPlaced>> {
-  return {
-    pubsub: PUBSUB,
-    topic: OrderPlaced.topic,
-    type: OrderPlaced.type,
-    schema: OrderPlaced.schema,
-    async handle(data) {
-      const orderId = canonicalUuid(data.orderId);
-      const { outcome, replayed } = await deps.stock.reserve({
-        orderId,
-        lines: data.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-        ttlSeconds: deps.reservationTtlSeconds,
-      });
-      deps.logger.info(replayed ? 'reservation already recorded; re-publishing its outcome' : `stock ${outcome.kind}`, {
-        'order.id': orderId,
-        'reservation.outcome': outcome.kind,
-        ...(outcome.kind === 'rejected' ? { 'reservation.reason': outcome.reason } : {}),
-      });
-      await publishOutcome(deps.events, outcome);
-    },
-  };
+  return on(OrderPlaced, async (data) => {
+    const orderId = canonicalUuid(data.orderId);
+    const { outcome, replayed } = await deps.stock.reserve({
+      orderId,
+      lines: data.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+      ttlSeconds: deps.reservationTtlSeconds,
+    });
+    deps.logger.info(replayed ? 'reservation already recorded; re-publishing its outcome' : `stock ${outcome.kind}`, {
+      'order.id': orderId,
+      'reservation.outcome': outcome.kind,
+      ...(outcome.kind === 'rejected' ? { 'reservation.reason': outcome.reason } : {}),
+    });
+    await publishOutcome(deps.events, outcome);
+  });
 }

@@ -1,7 +1,6 @@
-import { subscriptionRouter, type Logger } from '@shop/kit';
-import { DEAD_LETTER_TOPIC } from '@shop/contracts';
-import type { StockStore } from '../store/stock-store';
-import type { EventPublisher } from './event-publisher';
+import type { EventHandler, Logger } from '@shop/kit';
+import type { StockStore } from '../ports';
+import type { EventPublisher } from '../ports';
 import { orderCancelledHandler } from './order-cancelled.handler';
 import { orderConfirmedHandler } from './order-confirmed.handler';
 import { orderPlacedHandler } from './order-placed.handler';
@@ -11,7 +10,6 @@ export interface SubscriptionDeps {
   events: EventPublisher;
   logger: Logger;
   reservationTtlSeconds: number;
-  pubsubComponents?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -19,9 +17,6 @@ export interface SubscriptionDeps {
  * topic match no routing rule, so the sidecar acknowledges and skips them; what fails for good goes to
  * the dead-letter topic.
  */
-export function catalogSubscriptions(deps: SubscriptionDeps) {
-  return subscriptionRouter([orderPlacedHandler(deps), orderConfirmedHandler(deps), orderCancelledHandler(deps)], deps.logger, {
-    deadLetterTopic: DEAD_LETTER_TOPIC,
-    pubsubComponents: deps.pubsubComponents,
-  });
+export function catalogSubscriptions(deps: SubscriptionDeps): EventHandler<never>[] {
+  return [orderPlacedHandler(deps), orderConfirmedHandler(deps), orderCancelledHandler(deps)];
 }

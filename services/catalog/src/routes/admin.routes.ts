@@ -1,6 +1,6 @@
 import { NotFoundError, route } from '@shop/kit';
-import type { ProductStore } from '../store/product-store';
-import type { StockStore } from '../store/stock-store';
+import type { ProductStore } from '../ports';
+import type { StockStore } from '../ports';
 import { newProductSchema, productIdSchema, productPatchSchema, stockSchema } from './schemas';
 
 /** Catalog and stock management; app.ts mounts these behind the admin guard. */
@@ -9,6 +9,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
     route({
       method: 'POST',
       path: '/products',
+      access: 'admin',
       summary: 'Add a product with its initial stock on hand',
       body: newProductSchema,
       handle: async ({ body }, ctx) => {
@@ -21,6 +22,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
     route({
       method: 'PATCH',
       path: '/products/:id',
+      access: 'admin',
       summary: "Change a product's name, description, price or category",
       params: productIdSchema,
       body: productPatchSchema,
@@ -30,6 +32,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
     route({
       method: 'DELETE',
       path: '/products/:id',
+      access: 'admin',
       summary: 'Archive a product: it leaves search and can no longer be reserved',
       params: productIdSchema,
       handle: async ({ params }) => {
@@ -40,6 +43,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
     route({
       method: 'PUT',
       path: '/products/:id/stock',
+      access: 'admin',
       summary: 'Set the units on hand (not below what reservations hold)',
       params: productIdSchema,
       body: stockSchema,

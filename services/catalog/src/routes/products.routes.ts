@@ -1,5 +1,5 @@
 import { NotFoundError, route, type FromSchema } from '@shop/kit';
-import type { ProductStore } from '../store/product-store';
+import type { ProductStore } from '../ports';
 import { normalizeQuery, type ProductQuery } from '../domain/product';
 import { productIdSchema, productQuerySchema } from './schemas';
 

@@ -2,9 +2,9 @@ import { ValidationError } from '@shop/kit';
 import { createTempDatabase, type TempDatabase } from '@shop/testkit';
 import type { DataSource } from 'typeorm';
 import type { ProductQuery, ProductView, SortKey } from '../../src/domain/product';
-import { buildSeedCatalog, seedCatalog, seedProductId, SEED_PRODUCT_COUNT } from '../../src/seed/seed';
-import { createDataSource, migrate } from '../../src/store/typeorm-data-source';
-import { TypeOrmProductStore } from '../../src/store/typeorm-product-store';
+import { buildSeedCatalog, seedCatalog, seedProductId, SEED_PRODUCT_COUNT } from '../../src/adapters/seed';
+import { createDataSource, migrate } from '../../src/adapters/typeorm-data-source';
+import { TypeOrmProductStore } from '../../src/adapters/typeorm-product-store';
 
 // One database for the file: the seeded catalog is read-only here, so tests can share it.
 let db: TempDatabase;

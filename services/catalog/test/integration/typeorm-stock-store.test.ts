@@ -6,11 +6,11 @@ import { StockRejected, StockReserved, type EventDef } from '@shop/contracts';
 import { createTempDatabase, type TempDatabase } from '@shop/testkit';
 import type { DataSource } from 'typeorm';
 import type { ReservationOutcome } from '../../src/domain/stock';
-import type { EventPublisher } from '../../src/events/event-publisher';
+import type { EventPublisher } from '../../src/ports';
 import { orderPlacedHandler } from '../../src/events/order-placed.handler';
-import { createDataSource, migrate } from '../../src/store/typeorm-data-source';
-import { TypeOrmProductStore } from '../../src/store/typeorm-product-store';
-import { TypeOrmStockStore } from '../../src/store/typeorm-stock-store';
+import { createDataSource, migrate } from '../../src/adapters/typeorm-data-source';
+import { TypeOrmProductStore } from '../../src/adapters/typeorm-product-store';
+import { TypeOrmStockStore } from '../../src/adapters/typeorm-stock-store';
 
 const HOUR = 3600;
 let db: TempDatabase;

@@ -3,13 +3,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createLogger, createMetrics, signIdentity, type EventStatus } from '@shop/kit';
+import { createLogger, createMetrics, serviceApp, signIdentity, type EventStatus } from '@shop/kit';
 import { StockReservationExpired, StockReserved, type EventDef } from '@shop/contracts';
-import { createCatalogApp } from '../../src/app';
+import { catalogService } from '../../src/service';
 import type { NewProduct, ProductQuery, ProductView } from '../../src/domain/product';
 import type { ReservationOutcome } from '../../src/domain/stock';
-import type { ProductStore } from '../../src/store/product-store';
-import type { StockStore } from '../../src/store/stock-store';
+import type { ProductStore } from '../../src/ports';
+import type { StockStore } from '../../src/ports';
 import { orderPlaced } from '../fixtures/order-events';
 
 const GATEWAY = generateKeyPairSync('ed25519');
@@ -71,20 +71,21 @@ describe('catalog app', () => {
   beforeAll(async () => {
     const logger = createLogger({ service: 'catalog-test', level: 'error' });
     logger.silent = true;
-    const app = createCatalogApp({
+    const app = serviceApp(catalogService, {
       logger,
       metrics: createMetrics('catalog-test'),
-      store: products,
-      stock,
-      events: {
-        publish: async (event: EventDef, data: unknown) => {
-          if (publishFails) throw new Error('sidecar down');
-          published.push({ type: event.type, data });
+      ports: {
+        store: products,
+        stock,
+        events: {
+          publish: async (event: EventDef, data: unknown) => {
+            if (publishFails) throw new Error('sidecar down');
+            published.push({ type: event.type, data });
+          },
         },
       },
       identityKey: GATEWAY.publicKey,
-      reservationTtlSeconds: 60,
-      sweepBatchSize: 10,
+      config: { reservationTtlSeconds: 60, sweepBatchSize: 10 },
       readiness: [],
       lifecycle: { draining: false },
     });

@@ -3,12 +3,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createLogger, createMetrics, signIdentity } from '@shop/kit';
-import { createCatalogApp } from '../../src/app';
+import { createLogger, createMetrics, serviceApp, signIdentity } from '@shop/kit';
+import { catalogService } from '../../src/service';
 import { decodeCursor } from '../../src/domain/cursor';
 import { normalizeQuery, type ProductQuery } from '../../src/domain/product';
-import type { ProductStore } from '../../src/store/product-store';
-import type { StockStore } from '../../src/store/stock-store';
+import type { ProductStore } from '../../src/ports';
+import type { StockStore } from '../../src/ports';
 
 const GATEWAY = generateKeyPairSync('ed25519');
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -35,15 +35,16 @@ describe('catalog against hostile queries', () => {
   beforeAll(async () => {
     const logger = createLogger({ service: 'catalog-test', level: 'error' });
     logger.silent = true;
-    const app = createCatalogApp({
+    const app = serviceApp(catalogService, {
       logger,
       metrics: createMetrics('catalog-test'),
-      store,
-      stock: {} as StockStore,
-      events: { publish: async () => undefined },
+      ports: {
+        store,
+        stock: {} as StockStore,
+        events: { publish: async () => undefined },
+      },
       identityKey: GATEWAY.publicKey,
-      reservationTtlSeconds: 60,
-      sweepBatchSize: 10,
+      config: { reservationTtlSeconds: 60, sweepBatchSize: 10 },
       readiness: [],
       lifecycle: { draining: false },
     });

@@ -1,4 +1,4 @@
-import { buildSeedCatalog, seedProductId, SEED_PRODUCT_COUNT, stableUuid } from '../../src/seed/seed';
+import { buildSeedCatalog, seedProductId, SEED_PRODUCT_COUNT, stableUuid } from '../../src/adapters/seed';
 
 const catalog = buildSeedCatalog();
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

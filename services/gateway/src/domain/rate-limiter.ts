@@ -1,5 +1,5 @@
-import { DependencyError, EtagMismatchError } from '@shop/kit';
-import type { CounterStore } from '../store/counter-store';
+import { DependencyError, EtagMismatchError, retryOnEtag } from '@shop/kit';
+import type { CounterStore } from '../ports';
 import { Allowances, type Allowance } from './allowances';
 import { counterKey, verdict, windowAt, type RateClass, type Verdict, type Window } from './rate-limit';
 
@@ -112,26 +112,25 @@ export class RateLimiter {
    */
   private async leaseOnce(allowance: Allowance, limit: number): Promise<number | undefined> {
     const ttlSeconds = this.options.windowSeconds;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const current = await this.store.get(allowance.key);
-      const count = current?.value.count ?? 0;
-      const left = limit - count;
-      if (left <= 0) {
-        allowance.sharedCount = count;
-        return 0;
-      }
-      const granted = Math.min(left, Math.max(allowance.waiting.length, blockOf(left, this.maxBlock)));
-      try {
+    try {
+      return await retryOnEtag({ attempts: this.maxAttempts, onConflict: pause }, async () => {
+        const current = await this.store.get(allowance.key);
+        const count = current?.value.count ?? 0;
+        const left = limit - count;
+        if (left <= 0) {
+          allowance.sharedCount = count;
+          return 0;
+        }
+        const granted = Math.min(left, Math.max(allowance.waiting.length, blockOf(left, this.maxBlock)));
         if (current) await this.store.update(allowance.key, { count: count + granted }, current.etag, ttlSeconds);
         else await this.store.create(allowance.key, { count: granted }, ttlSeconds);
         allowance.sharedCount = count + granted;
         return granted;
-      } catch (e) {
-        if (!(e instanceof EtagMismatchError)) throw e;
-        await pause(attempt);
-      }
+      });
+    } catch (e) {
+      if (e instanceof EtagMismatchError) return undefined;
+      throw e;
     }
-    return undefined;
   }
 
   /** A hung store call must not hold every later request of its key: they would all wait on it. */
@@ -166,4 +165,4 @@ const refused = (limit: number, window: Window): Verdict => verdict(limit + 1, l
 const contended = (limit: number): Verdict => ({ allowed: false, limit, remaining: 0, resetSeconds: 1 });
 
 /** A short random pause, so racing replicas do not collide again in lockstep. */
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+const pause = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));

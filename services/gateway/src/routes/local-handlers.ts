@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '@shop/kit';
-import { buildOpenApi } from '../domain/openapi';
+import { buildOpenApi } from './openapi';
 import { buildOverview } from '../domain/overview';
-import { callWithDeadline, upstreamHeaders, type Upstream } from '../upstream/upstream';
+import type { Upstream } from '../ports';
+import { callWithDeadline, upstreamHeaders } from '../use-cases/call-upstream';
 import type { LocalHandler, RouterDeps } from './router';
 import { problem } from './schemas';
 import { API_PREFIX, routeTable } from './table';

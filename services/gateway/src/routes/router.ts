@@ -2,8 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
 import { AppError, ValidationError, validate, type Identity } from '@shop/kit';
 import type { Context } from 'koa';
-import { guard, type CallerState, type GuardDeps } from '../http/guard';
-import { callWithDeadline, upstreamHeaders, type Upstream } from '../upstream/upstream';
+import { guard, type CallerState, type GuardDeps } from './guard';
+import type { Upstream } from '../ports';
+import { callWithDeadline, upstreamHeaders } from '../use-cases/call-upstream';
 import { API_PREFIX, type GatewayRoute, type Target } from './table';
 
 /** A request after the guard and validation: what a handler (local or upstream) works from. */

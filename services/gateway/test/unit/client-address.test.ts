@@ -1,4 +1,4 @@
-import { pickClientAddress, type Arrival, type ClientAddressRules } from '../../src/http/client-address';
+import { pickClientAddress, type Arrival, type ClientAddressRules } from '../../src/routes/client-address';
 
 // The client address rules, every combination: how the request arrived (through Dapr with the app token,
 // or directly on the port), how many trusted hops the operator configured, and what a client wrote itself.

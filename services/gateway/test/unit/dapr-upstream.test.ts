@@ -1,8 +1,7 @@
-import type { DaprClient } from '@dapr/dapr';
-import { AppError, DependencyError, runWithContext } from '@shop/kit';
-import { DaprUpstream } from '../../src/upstream/dapr-upstream';
+import { AppError, DaprSidecar, DependencyError, runWithContext, type Sidecar } from '@shop/kit';
+import { DaprUpstream } from '../../src/adapters/dapr-upstream';
 
-/** A DaprClient whose invoker fails like the SDK does: an Error whose message is `{error, error_msg, status}`. */
+/** The sidecar port over a DaprClient whose invoker fails like the SDK does: an Error whose message is `{error, error_msg, status}`. */
 function clientThatFails(status: number | undefined, body?: unknown) {
   const seen: Array<{ appId: string; method: string; path: string; headers: Record<string, string> }> = [];
   const client = {
@@ -13,11 +12,11 @@ function clientThatFails(status: number | undefined, body?: unknown) {
         throw new Error(JSON.stringify({ error: 'x', error_msg: JSON.stringify(body), status }));
       },
     },
-  } as unknown as DaprClient;
-  return { client, seen };
+  };
+  return { client: new DaprSidecar(client as never), seen };
 }
 
-const call = (client: DaprClient) => new DaprUpstream(client).call({ appId: 'users', method: 'POST', path: '/users', body: {} });
+const call = (client: Sidecar) => new DaprUpstream(client).call({ appId: 'users', method: 'POST', path: '/users', body: {} });
 
 describe('DaprUpstream', () => {
   it('when the callee answers 409 problem+json, then status, title, detail and field errors pass through', async () => {

@@ -1,4 +1,4 @@
-import { buildOpenApi, toOpenApiPath } from '../../src/domain/openapi';
+import { buildOpenApi, toOpenApiPath } from '../../src/routes/openapi';
 import { problem } from '../../src/routes/schemas';
 import { API_PREFIX, routeTable } from '../../src/routes/table';
 

@@ -1,19 +1,19 @@
 // A callee that sheds load (users, under a burst of sign-ups) answers 503 problem+json with Retry-After.
 // The SDK drops response headers, so the callee's problem repeats it as `retryAfter`; the client of the
 // gateway must get a 503 problem+json with the Retry-After header, not a 502 and not a made-up delay.
-import type { DaprClient } from '@dapr/dapr';
-import { DaprUpstream } from '../../src/upstream/dapr-upstream';
+import { DaprSidecar } from '@shop/kit';
+import { DaprUpstream } from '../../src/adapters/dapr-upstream';
 import { json, startGateway, type Harness } from '../fixtures/harness';
 
-/** An SDK client whose call fails as @dapr/dapr reports a callee's answer: the status and body text in the message. */
+/** The sidecar port over an SDK client whose call fails as @dapr/dapr reports a callee's answer: the status and body text in the message. */
 const sdkFailing = (status: number, body: unknown) =>
-  ({
+  new DaprSidecar({
     invoker: {
       invoke: async () => {
         throw new Error(JSON.stringify({ error: 'Service Unavailable', error_msg: JSON.stringify(body), status }));
       },
     },
-  }) as unknown as DaprClient;
+  } as never);
 
 describe('the gateway in front of an upstream that sheds load', () => {
   let gw: Harness;

@@ -1,6 +1,6 @@
 import { identityHeadersFor, verifyIdentity } from '@shop/kit';
 import { routeTable } from '../../src/routes/table';
-import { DEADLINE_HEADER } from '../../src/upstream/upstream';
+import { DEADLINE_HEADER } from '../../src/use-cases/call-upstream';
 import { never, unreachable, upstreamProblem } from '../fixtures/fake-upstream';
 import { json, startGateway, upstreamVerifier, type Harness } from '../fixtures/harness';
 

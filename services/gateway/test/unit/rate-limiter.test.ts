@@ -1,7 +1,7 @@
 import { DependencyError, EtagMismatchError } from '@shop/kit';
 import { blockOf, RateLimiter, type RateLimiterOptions } from '../../src/domain/rate-limiter';
 import type { RateClass, Verdict } from '../../src/domain/rate-limit';
-import type { CounterStore } from '../../src/store/counter-store';
+import type { CounterStore } from '../../src/ports';
 import { MemoryCounterStore } from '../fixtures/memory-counter-store';
 
 const limits = { auth: 3, read: 100, write: 5 };

@@ -1,7 +1,7 @@
 import { AppError, DependencyError } from '@shop/kit';
 import { createLocalJWKSet, decodeJwt, SignJWT, type JWTVerifyGetKey } from 'jose';
-import { JwksCache } from '../../src/auth/jwks-cache';
-import { bearerToken, createTokenVerifier } from '../../src/auth/verify-token';
+import { JwksCache } from '../../src/adapters/jwks-cache';
+import { bearerToken, createTokenVerifier } from '../../src/domain/verify-token';
 import { ed25519Key, issueToken, tamper, unsignedToken, type TestKeys } from '../fixtures/tokens';
 
 const rules = { issuer: 'shop-users', audience: 'shop-api' };

@@ -9,16 +9,14 @@ import {
   OrderShipped,
   OrderStockRejected,
   OrderStockReserved,
-  PUBSUB,
   PaymentAuthorized,
   PaymentFailed,
   StockRejected,
   StockReservationExpired,
   StockReserved,
-  type EventData,
   type EventDef,
 } from '@shop/contracts';
-import type { EventHandler, Logger } from '@shop/kit';
+import { on, type EventHandler } from '@shop/kit';
 import {
   cancelReasonFor,
   decideCancel,
@@ -31,21 +29,8 @@ import {
   type OrderState,
   type Decision,
 } from '../domain/order';
-import type { OrderEventStore } from '../store/event-store';
-import type { OrderReadModel } from '../store/read-model';
-import { advanceOrder } from '../use-cases/advance-order';
+import { advanceOrder, type SagaDeps } from '../use-cases/advance-order';
 import { projectOrderEvent } from '../use-cases/catch-up-read-model';
-
-export interface SagaDeps {
-  events: OrderEventStore;
-  readModel: OrderReadModel;
-  logger: Logger;
-  now: () => Date;
-}
-
-function on<E extends EventDef>(def: E, handle: (data: EventData<E>) => Promise<void>): EventHandler<EventData<E>> {
-  return { pubsub: PUBSUB, topic: def.topic, type: def.type, schema: def.schema, handle };
-}
 
 export function sagaHandlers(deps: SagaDeps): EventHandler<never>[] {
   const advance = async (orderId: string, decide: (s: OrderState) => Decision) => {

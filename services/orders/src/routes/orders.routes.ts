@@ -1,8 +1,7 @@
 import type { Context } from 'koa';
 import { AppError, NotFoundError, ValidationError, requireIdentity, route, type Identity } from '@shop/kit';
 import { fold, timelineDetail } from '../domain/order';
-import type { OrderEventStore } from '../store/event-store';
-import type { OrderDetail, OrderReadModel } from '../store/read-model';
+import type { OrderDetail, OrderEventStore, OrderReadModel } from '../ports';
 import { checkout, type CheckoutDeps } from '../use-cases/place-order';
 import { IDEMPOTENCY_KEY, checkoutBodySchema, orderIdSchema, orderListQuerySchema } from './schemas';
 
@@ -57,7 +56,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       path: '/orders',
       summary: 'Check out the cart (requires Idempotency-Key): 202 with the order id; a replay returns the same order',
       body: checkoutBodySchema,
-      needsIdentity: true,
+      access: 'customer',
       handle: async ({ body }, ctx) => {
         const identity = requireIdentity(ctx.state);
         const result = await checkout(deps, identity, idempotencyKey(ctx), body);
@@ -72,7 +71,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       path: '/orders',
       summary: "Order history, newest first: a customer's own; an admin's all (or one customer's)",
       query: orderListQuerySchema,
-      needsIdentity: true,
+      access: 'customer',
       handle: async ({ query }, ctx) => {
         const who = requireIdentity(ctx.state);
         const customerId = who.role === 'admin' ? query.customerId : who.sub;
@@ -88,7 +87,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       path: '/orders/:id',
       summary: 'One order with its status timeline',
       params: orderIdSchema,
-      needsIdentity: true,
+      access: 'customer',
       handle: async ({ params }, ctx) => visibleOrder(deps, requireIdentity(ctx.state), params.id),
     }),
   ];

@@ -1,8 +1,16 @@
-import { DropEvent, EtagMismatchError, type Logger } from '@shop/kit';
+import { DropEvent, retryOnEtag, type Logger } from '@shop/kit';
 import { fold, stamp, type Decision, type OrderState } from '../domain/order';
-import type { OrderEventStore } from '../store/event-store';
+import type { OrderEventStore, OrderReadModel } from '../ports';
 
 const MAX_ATTEMPTS = 5;
+
+/** What the saga's handlers, the fulfillment and the redrive work with. */
+export interface SagaDeps {
+  events: OrderEventStore;
+  readModel: OrderReadModel;
+  logger: Logger;
+  now: () => Date;
+}
 
 export type Outcome = 'recorded' | 'noop' | 'unknown-order';
 
@@ -17,7 +25,7 @@ export async function advanceOrder(
   orderId: string,
   decide: (state: OrderState) => Decision,
 ): Promise<Outcome> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnEtag({ attempts: MAX_ATTEMPTS }, async () => {
     const stream = await deps.events.load(orderId);
     if (!stream) return 'unknown-order';
     const state = fold(stream.events);
@@ -29,12 +37,8 @@ export async function advanceOrder(
     if ('early' in decision) throw new Error(`order ${orderId}: ${decision.early}`);
     if ('refuse' in decision) throw new DropEvent(`order ${orderId}: ${decision.refuse}`);
     const event = stamp(decision.record, orderId, state.customerId, state.version + 1, deps.now());
-    try {
-      await deps.events.append(orderId, event, stream);
-      deps.logger.info('order event recorded', { 'order.id': orderId, 'event.type': event.type, 'order.version': event.data.version });
-      return 'recorded';
-    } catch (e) {
-      if (!(e instanceof EtagMismatchError) || attempt >= MAX_ATTEMPTS) throw e;
-    }
-  }
+    await deps.events.append(orderId, event, stream);
+    deps.logger.info('order event recorded', { 'order.id': orderId, 'event.type': event.type, 'order.version': event.data.version });
+    return 'recorded';
+  });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/kit';
 import type { OrderEvent } from '../domain/order';
-import type { OrderEventStore } from '../store/event-store';
-import type { OrderReadModel } from '../store/read-model';
+import type { OrderEventStore } from '../ports';
+import type { OrderReadModel } from '../ports';
 
 type Deps = { events: OrderEventStore; readModel: OrderReadModel; logger: Logger };
 

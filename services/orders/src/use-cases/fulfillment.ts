@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decideShip } from '../domain/order';
-import type { SagaDeps } from '../events/saga.handlers';
+import type { SagaDeps } from './advance-order';
 import { advanceOrder } from './advance-order';
 
 const BATCH = 50;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError, EtagMismatchError, type Identity, type Logger } from '@shop/kit';
 import { placeOrder, requestHash, type CheckoutRequest } from '../domain/checkout';
 import { fold, stamp } from '../domain/order';
-import type { IdempotencyRecord, IdempotencyStore, OrderEventStore } from '../store/event-store';
-import type { OrderReadModel } from '../store/read-model';
-import type { CartClient, PaymentMethods } from '../store/upstreams';
+import type { IdempotencyRecord, IdempotencyStore, OrderEventStore } from '../ports';
+import type { OrderReadModel } from '../ports';
+import type { CartClient, PaymentMethods } from '../ports';
 
 export interface CheckoutDeps {
   events: OrderEventStore;

@@ -1,7 +1,7 @@
 import { ConflictError } from '@shop/kit';
 import { fold } from '../domain/order';
-import type { OrderEventStore } from '../store/event-store';
-import type { OrderReadModel } from '../store/read-model';
+import type { OrderEventStore } from '../ports';
+import type { OrderReadModel } from '../ports';
 
 const PAGE = 200;
 /** Orders replayed at once: each is its own read and transaction, so a page goes several times faster. */

@@ -1,6 +1,6 @@
 import { EtagMismatchError } from '@shop/kit';
 import type { OrderEvent } from '../domain/order';
-import type { SagaDeps } from '../events/saga.handlers';
+import type { SagaDeps } from './advance-order';
 import { catchUp } from './catch-up-read-model';
 
 /** Orders looked at per run, oldest first. */

@@ -2,17 +2,7 @@
 // reaches them through Dapr service invocation exactly as in production). They answer what orders asks.
 import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
-import {
-  createApp,
-  createLogger,
-  createMetrics,
-  identityParser,
-  identityVerifier,
-  NotFoundError,
-  requireIdentity,
-  route,
-  routerFor,
-} from '@shop/kit';
+import { createApp, createLogger, createMetrics, identityVerifier, NotFoundError, requireIdentity, route, routerFor } from '@shop/kit';
 import { freePort } from '@shop/testkit';
 import type { CartLine } from '../../src/domain/checkout';
 
@@ -31,46 +21,53 @@ export async function serveFakes(
   const cart = createApp({
     logger,
     metrics: createMetrics('fake-cart'),
-    middleware: [identityParser(identityVerifier(identityKey, 'cart'))],
     routers: [
-      routerFor([
-        route({
-          method: 'GET',
-          path: '/cart',
-          summary: 'cart',
-          handle: async (_i, ctx) => ({ items: fakes.carts.get(requireIdentity(ctx.state).sub) ?? [] }),
-        }),
-        route({
-          method: 'DELETE',
-          path: '/cart',
-          summary: 'clear',
-          handle: async (_i, ctx) => {
-            const who = requireIdentity(ctx.state).sub;
-            fakes.cleared.push(who);
-            fakes.carts.delete(who);
-            return undefined;
-          },
-        }),
-      ]),
+      routerFor(
+        [
+          route({
+            method: 'GET',
+            path: '/cart',
+            access: 'customer',
+            summary: 'cart',
+            handle: async (_i, ctx) => ({ items: fakes.carts.get(requireIdentity(ctx.state).sub) ?? [] }),
+          }),
+          route({
+            method: 'DELETE',
+            path: '/cart',
+            access: 'customer',
+            summary: 'clear',
+            handle: async (_i, ctx) => {
+              const who = requireIdentity(ctx.state).sub;
+              fakes.cleared.push(who);
+              fakes.carts.delete(who);
+              return undefined;
+            },
+          }),
+        ],
+        { identity: identityVerifier(identityKey, 'cart') },
+      ),
     ],
   });
   const payments = createApp({
     logger,
     metrics: createMetrics('fake-payments'),
-    middleware: [identityParser(identityVerifier(identityKey, 'payments'))],
     routers: [
-      routerFor([
-        route({
-          method: 'GET',
-          path: '/payment-methods/:token',
-          summary: 'method',
-          handle: async (_i, ctx) => {
-            const m = fakes.methods.get(String(ctx.params.token));
-            if (!m || m.customerId !== requireIdentity(ctx.state).sub) throw new NotFoundError('payment method');
-            return { token: m.token, brand: m.brand, last4: m.last4 };
-          },
-        }),
-      ]),
+      routerFor(
+        [
+          route({
+            method: 'GET',
+            path: '/payment-methods/:token',
+            access: 'customer',
+            summary: 'method',
+            handle: async (_i, ctx) => {
+              const m = fakes.methods.get(String(ctx.params.token));
+              if (!m || m.customerId !== requireIdentity(ctx.state).sub) throw new NotFoundError('payment method');
+              return { token: m.token, brand: m.brand, last4: m.last4 };
+            },
+          }),
+        ],
+        { identity: identityVerifier(identityKey, 'payments') },
+      ),
     ],
   });
   const servers = await Promise.all(

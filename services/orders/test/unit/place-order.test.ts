@@ -1,8 +1,8 @@
 import { EtagMismatchError, createLogger, type AppError } from '@shop/kit';
 import type { CartLine } from '../../src/domain/checkout';
 import type { OrderEvent } from '../../src/domain/order';
-import type { IdempotencyRecord, OrderEventStore, OrderStream } from '../../src/store/event-store';
-import type { OrderReadModel } from '../../src/store/read-model';
+import type { IdempotencyRecord, OrderEventStore, OrderStream } from '../../src/ports';
+import type { OrderReadModel } from '../../src/ports';
 import { checkout, type CheckoutDeps } from '../../src/use-cases/place-order';
 
 const customer = { sub: '0dfeb6db-385b-4f8c-94fc-d5a2ded8bc48', role: 'customer' as const };

@@ -1,7 +1,7 @@
 import { fold } from '../../src/domain/order';
 import { rebuildJob, rebuildReadModel } from '../../src/use-cases/rebuild-read-model';
-import type { OrderEventStore } from '../../src/store/event-store';
-import type { OrderReadModel } from '../../src/store/read-model';
+import type { OrderEventStore } from '../../src/ports';
+import type { OrderReadModel } from '../../src/ports';
 import { MemoryEventStore, MemoryReadModel, orderStream } from '../fixtures/memory-stores';
 
 const nothing = { rebuilt: 0, events: 0, kept: 0, pruned: 0 };

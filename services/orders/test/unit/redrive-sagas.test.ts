@@ -1,8 +1,8 @@
 import { EtagMismatchError, createLogger } from '@shop/kit';
 import type { OrderEvent } from '../../src/domain/order';
-import type { SagaDeps } from '../../src/events/saga.handlers';
-import type { OrderEventStore, OrderStream } from '../../src/store/event-store';
-import type { OrderReadModel } from '../../src/store/read-model';
+import type { SagaDeps } from '../../src/use-cases/advance-order';
+import type { OrderEventStore, OrderStream } from '../../src/ports';
+import type { OrderReadModel } from '../../src/ports';
 import { SagaRedrive } from '../../src/use-cases/redrive-sagas';
 import { MemoryEventStore, MemoryReadModel, orderStream } from '../fixtures/memory-stores';
 

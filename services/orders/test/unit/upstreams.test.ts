@@ -1,14 +1,13 @@
 // Checkout's calls to cart and payments as the customer: with the identities the gateway delegated to the
 // request, never with orders' own (addressed to orders) and never with one orders made (it has no key).
 import { generateKeyPairSync } from 'node:crypto';
-import type { DaprClient } from '@dapr/dapr';
-import { identityVerifier, signIdentity, verifyIdentity, type Identity } from '@shop/kit';
-import { DaprCartClient, DaprPaymentMethods } from '../../src/store/upstreams';
+import { DaprSidecar, identityVerifier, signIdentity, verifyIdentity, type Identity } from '@shop/kit';
+import { DaprCartClient, DaprPaymentMethods } from '../../src/adapters/dapr-upstreams';
 
 const gateway = generateKeyPairSync('ed25519');
 const at = (appId: string) => identityVerifier(gateway.publicKey, appId);
 
-/** A DaprClient whose invoker records each call and answers `answer`. */
+/** The sidecar port over a DaprClient whose invoker records each call and answers `answer`. */
 function recordingClient(answer: unknown = { items: [] }) {
   const calls: { appId: string; path: string; method: string; headers: Record<string, string> }[] = [];
   const client = {
@@ -18,8 +17,8 @@ function recordingClient(answer: unknown = { items: [] }) {
         return answer;
       },
     },
-  } as unknown as DaprClient;
-  return { client, calls };
+  };
+  return { client: new DaprSidecar(client as never), calls };
 }
 
 /** The identity orders sees for a request the gateway sent with `onBehalfOf`. */

@@ -2,7 +2,7 @@ import { NotFoundError, requireIdentity, route } from '@shop/kit';
 import { checkCard } from '../domain/card';
 import { newPaymentMethodToken } from '../domain/ids';
 import { newPaymentMethod, viewOf } from '../domain/payment-method';
-import type { PaymentMethodStore } from '../store/payment-method-store';
+import type { PaymentMethodStore } from '../ports';
 import { newPaymentMethodSchema, tokenParamsSchema } from './schemas';
 
 /** A caller's own payment methods; the caller is the identity the gateway forwarded. */
@@ -11,6 +11,7 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
     route({
       method: 'POST',
       path: '/payment-methods',
+      access: 'customer',
       summary: 'Tokenize a card: the number and CVC are checked, then forgotten; the token stands for the card',
       body: newPaymentMethodSchema,
       handle: async ({ body }, ctx) => {
@@ -26,12 +27,14 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
     route({
       method: 'GET',
       path: '/payment-methods',
+      access: 'customer',
       summary: "The caller's payment methods",
       handle: async (_input, ctx) => ({ items: (await methods.listFor(requireIdentity(ctx.state).sub)).map(viewOf) }),
     }),
     route({
       method: 'GET',
       path: '/payment-methods/:token',
+      access: 'customer',
       summary: "One of the caller's payment methods (another customer's token is not found)",
       params: tokenParamsSchema,
       handle: async ({ params }, ctx) => {

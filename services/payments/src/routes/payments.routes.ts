@@ -1,14 +1,15 @@
 import { NotFoundError, route } from '@shop/kit';
 import { paymentView } from '../domain/payment';
-import type { PaymentStore } from '../store/payment-store';
+import type { PaymentStore } from '../ports';
 import { orderIdParamsSchema } from './schemas';
 
-/** Admin views of payments (mounted behind `adminOnly`). */
+/** Admin views of payments (a customer gets the 404 of a route that is not there). */
 export function paymentRoutes(payments: PaymentStore) {
   return [
     route({
       method: 'GET',
       path: '/payments/:orderId',
+      access: 'admin',
       summary: 'The payment of an order: status, amount and the history of its transitions',
       params: orderIdParamsSchema,
       handle: async ({ params }) => {

@@ -8,9 +8,9 @@ import winston from 'winston';
 import { EtagMismatchError, createLogger, type Logger, type Versioned } from '@shop/kit';
 import type { PaymentOutcome, PaymentRecord } from '../../src/domain/payment';
 import { withMethod, type PaymentMethod } from '../../src/domain/payment-method';
-import type { OutcomePublisher } from '../../src/events/outcome-publisher';
-import type { PaymentMethodStore } from '../../src/store/payment-method-store';
-import type { PaymentStore } from '../../src/store/payment-store';
+import type { OutcomePublisher } from '../../src/ports';
+import type { PaymentMethodStore } from '../../src/ports';
+import type { PaymentStore } from '../../src/ports';
 
 export class MemoryPaymentStore implements PaymentStore {
   readonly items = new Map<string, Versioned<PaymentRecord>>();

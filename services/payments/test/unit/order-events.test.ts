@@ -2,12 +2,12 @@
 // in-memory stores: SUCCESS / RETRY / DROP answers, idempotency, lost ETag races, failed publishes.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { OrderCancelled, OrderConfirmed, OrderStockReserved, type EventData } from '@shop/contracts';
-import { createMetrics } from '@shop/kit';
-import { createPaymentsApp } from '../../src/app';
+import { createMetrics, serviceApp } from '@shop/kit';
+import { paymentsService } from '../../src/service';
 import { checkCard } from '../../src/domain/card';
 import { newPaymentMethodToken } from '../../src/domain/ids';
 import { newPaymentMethod } from '../../src/domain/payment-method';
-import { MAX_ATTEMPTS } from '../../src/events/apply-decision';
+import { MAX_ATTEMPTS } from '../../src/use-cases/apply-decision';
 import { MemoryPaymentMethodStore, MemoryPaymentStore, RecordingPublisher, listen, memoryLogger } from './fakes';
 
 const NOW = new Date('2026-11-30T10:00:00Z');
@@ -21,14 +21,11 @@ describe('order events', () => {
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
-    const app = createPaymentsApp({
+    const app = serviceApp(paymentsService, {
       logger: log.logger,
       metrics: createMetrics('payments-test'),
       identityKey: generateKeyPairSync('ed25519').publicKey,
-      methods,
-      payments,
-      publisher,
-      now: () => NOW,
+      ports: { methods, payments, publisher, now: () => NOW },
     });
     server = await listen(app);
   });

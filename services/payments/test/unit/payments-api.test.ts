@@ -1,8 +1,8 @@
 // The payments HTTP API in-process (app.callback() on a loopback port) with in-memory stores: identity,
 // validation, ownership, and that no card number ever reaches a response or a log line.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createMetrics, signIdentity, type Identity } from '@shop/kit';
-import { createPaymentsApp } from '../../src/app';
+import { createMetrics, serviceApp, signIdentity, type Identity } from '@shop/kit';
+import { paymentsService } from '../../src/service';
 import type { PaymentRecord } from '../../src/domain/payment';
 import { MemoryPaymentMethodStore, MemoryPaymentStore, RecordingPublisher, listen, memoryLogger } from './fakes';
 
@@ -17,14 +17,11 @@ describe('payments API', () => {
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
-    const app = createPaymentsApp({
+    const app = serviceApp(paymentsService, {
       logger: log.logger,
       metrics: createMetrics('payments-test'),
       identityKey: GATEWAY.publicKey,
-      methods,
-      payments,
-      publisher: new RecordingPublisher(),
-      now: () => NOW,
+      ports: { methods, payments, publisher: new RecordingPublisher(), now: () => NOW },
     });
     server = await listen(app);
   });

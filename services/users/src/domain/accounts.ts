@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '@shop/kit';
-import type { UserStore } from '../store/user-store';
+import type { UserStore } from '../ports';
 import { isEmailAddress, normalizeEmail } from './email';
 import { EmailTakenError } from './errors';
 import type { HashQueue } from './hash-queue';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FailureCounterStore } from '../store/failure-counter-store';
+import type { FailureCounterStore } from '../ports';
 import { TooManyAttemptsError } from './errors';
 import { admit, release, type ThrottleDecision, type ThrottleLimit } from './throttle';
 

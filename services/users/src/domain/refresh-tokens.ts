@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { RefreshTokenStore } from '../store/refresh-token-store';
+import type { RefreshTokenStore } from '../ports';
 import { InvalidRefreshTokenError } from './errors';
 
 export interface RefreshTokenRecord {

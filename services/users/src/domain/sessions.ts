@@ -1,4 +1,4 @@
-import type { UserStore } from '../store/user-store';
+import type { UserStore } from '../ports';
 import type { AccessTokenIssuer } from './access-token';
 import { normalizeEmail } from './email';
 import { InvalidCredentialsError, InvalidRefreshTokenError, OverloadedError } from './errors';

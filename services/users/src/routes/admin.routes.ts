@@ -8,6 +8,7 @@ export function adminRoutes(accounts: Accounts) {
     route({
       method: 'GET',
       path: '/users',
+      access: 'admin',
       summary: 'Accounts in order of creation, in keyset pages',
       query: userListQuerySchema,
       handle: ({ query }) => accounts.list(query),
@@ -15,6 +16,7 @@ export function adminRoutes(accounts: Accounts) {
     route({
       method: 'GET',
       path: '/users/:id',
+      access: 'admin',
       summary: 'One account',
       params: userIdSchema,
       handle: ({ params }) => accounts.profile(params.id),

@@ -8,12 +8,14 @@ export function meRoutes(accounts: Accounts) {
     route({
       method: 'GET',
       path: '/me',
+      access: 'customer',
       summary: "The caller's profile",
       handle: async (_input, ctx) => accounts.profile(requireIdentity(ctx.state).sub),
     }),
     route({
       method: 'PATCH',
       path: '/me',
+      access: 'customer',
       summary: "Change the caller's name and/or addresses (the list is replaced as a whole)",
       body: profilePatchSchema,
       handle: async ({ body }, ctx) => accounts.updateProfile(requireIdentity(ctx.state).sub, body),

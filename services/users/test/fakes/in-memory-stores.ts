@@ -3,9 +3,9 @@ import type { NewRefreshToken, RefreshTokenRecord } from '../../src/domain/refre
 import type { FailureWindow } from '../../src/domain/throttle';
 import type { Address, NewUser, UserRecord } from '../../src/domain/user';
 import type { UserPosition } from '../../src/domain/user-cursor';
-import type { FailureCounterStore } from '../../src/store/failure-counter-store';
-import type { RefreshTokenStore } from '../../src/store/refresh-token-store';
-import type { UserStore } from '../../src/store/user-store';
+import type { FailureCounterStore } from '../../src/ports';
+import type { RefreshTokenStore } from '../../src/ports';
+import type { UserStore } from '../../src/ports';
 
 // In-memory stand-ins for the store interfaces, with the same contracts as the adapters, for unit tests
 // of the use cases.

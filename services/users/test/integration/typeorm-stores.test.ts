@@ -7,9 +7,9 @@ import { Accounts } from '../../src/domain/accounts';
 import { HashQueue } from '../../src/domain/hash-queue';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
 import { hashRefreshToken } from '../../src/domain/refresh-tokens';
-import { createDataSource, migrate } from '../../src/store/typeorm-data-source';
-import { TypeOrmRefreshTokenStore } from '../../src/store/typeorm-refresh-token-store';
-import { TypeOrmUserStore } from '../../src/store/typeorm-user-store';
+import { createDataSource, migrate } from '../../src/adapters/typeorm-data-source';
+import { TypeOrmRefreshTokenStore } from '../../src/adapters/typeorm-refresh-token-store';
+import { TypeOrmUserStore } from '../../src/adapters/typeorm-user-store';
 
 let db: TempDatabase;
 let ds: DataSource;

@@ -4,10 +4,10 @@
 // test uses its own emails and client id, so runs never share a throttling counter.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { DaprStateStore, createDaprClient, createLogger, identitySigningKey, signIdentity } from '@shop/kit';
+import { DaprSidecar, createLogger, identitySigningKey, signIdentity } from '@shop/kit';
 import { Stack, createTempDatabase, devSecrets, type TempDatabase } from '@shop/testkit';
 import type { FailureWindow } from '../../src/domain/throttle';
-import { DaprFailureCounterStore } from '../../src/store/dapr-failure-counter-store';
+import { DaprFailureCounterStore } from '../../src/adapters/dapr-failure-counter-store';
 import { PASSWORD, UsersClient, type Json } from '../support/users-client';
 
 describe('users through its Dapr sidecar', () => {
@@ -209,15 +209,17 @@ describe('users through its Dapr sidecar', () => {
       // The SDK logs every lost ETag race as an error: expected here, so not printed.
       const quiet = createLogger({ service: 'users-it', level: 'error' });
       quiet.silent = true;
-      const dapr = createDaprClient(
+      const dapr = await DaprSidecar.connect(
         {
           daprHost: '127.0.0.1',
           daprHttpPort: sidecar.ports.http,
           ...(sidecar.daprApiToken ? { daprApiToken: sidecar.daprApiToken } : {}),
+          secretStore: 'secretstore',
+          sidecarWaitMs: 10_000,
         },
         quiet,
       );
-      const state = new DaprStateStore<FailureWindow>(dapr, 'statestore');
+      const state = dapr.state<FailureWindow>('statestore');
       const counters = new DaprFailureCounterStore(state);
       const key = `login-failures:account:it-${randomUUID()}`;
       const count = (w: FailureWindow | undefined): FailureWindow => ({

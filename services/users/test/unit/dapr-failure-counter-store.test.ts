@@ -1,8 +1,8 @@
-import { type DaprStateStore, DependencyError, EtagMismatchError, type SaveOptions, type Versioned } from '@shop/kit';
+import { type StateStore, DependencyError, EtagMismatchError, type SaveOptions, type Versioned } from '@shop/kit';
 import type { FailureWindow } from '../../src/domain/throttle';
 import { TooManyAttemptsError } from '../../src/domain/errors';
 import { LoginThrottle } from '../../src/domain/login-throttle';
-import { DaprFailureCounterStore, MAX_ATTEMPTS } from '../../src/store/dapr-failure-counter-store';
+import { DaprFailureCounterStore, MAX_ATTEMPTS } from '../../src/adapters/dapr-failure-counter-store';
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z');
 
@@ -78,7 +78,7 @@ class FirstWriteStateStore {
   }
 }
 
-const asStore = (state: object) => state as unknown as DaprStateStore<FailureWindow>;
+const asStore = (state: object) => state as unknown as StateStore<FailureWindow>;
 const increment = (w: FailureWindow | undefined): FailureWindow => ({
   failures: (w?.failures ?? 0) + 1,
   resetAt: w?.resetAt ?? NOW + 900_000,

@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createLogger, createMetrics, DEADLINE_HEADER } from '@shop/kit';
-import { createUsersApp } from '../../src/app';
+import { createLogger, createMetrics, serviceApp, DEADLINE_HEADER } from '@shop/kit';
+import { usersService } from '../../src/service';
 import { AccessTokenIssuer } from '../../src/domain/access-token';
 import { Accounts } from '../../src/domain/accounts';
 import { HashQueue } from '../../src/domain/hash-queue';
@@ -83,12 +83,14 @@ async function start() {
   const refreshTokens = new RefreshTokens(new InMemoryRefreshTokenStore(), 3600);
   const logger = createLogger({ service: 'users-test', level: 'error' });
   logger.silent = true;
-  const app = createUsersApp({
+  const app = serviceApp(usersService, {
     logger,
     metrics: createMetrics('users-test'),
-    accounts: new Accounts({ users, passwords, hashing }),
-    sessions: new Sessions({ users, passwords, hashing, throttle, accessTokens, refreshTokens }),
-    jwks: accessTokens.jwks,
+    ports: {
+      accounts: new Accounts({ users, passwords, hashing }),
+      sessions: new Sessions({ users, passwords, hashing, throttle, accessTokens, refreshTokens }),
+      jwks: accessTokens.jwks,
+    },
     identityKey: generateKeyPairSync('ed25519').publicKey,
     readiness: [],
     lifecycle: { draining: false },
