@@ -15,7 +15,7 @@ export function requestContext(): Middleware {
 }
 
 function routeOf(ctx: Context): string {
-  const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+  const matched = (ctx as Context & { routerPath?: string }).routerPath;
   return matched === undefined ? 'unmatched' : String(matched);
 }
 

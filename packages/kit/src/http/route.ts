@@ -78,7 +78,7 @@ export function routerFor(routes: readonly RouteDef[], options: RouterOptions = 
     const access = def.access ?? 'public';
     if (access !== 'public' && !options.identity)
       throw new Error(`${def.method} ${def.path} is for signed-in callers: give routerFor an identity verifier`);
-    router[verb[def.method]](def.path, async (ctx) => {
+    router[ROUTER_METHOD[def.method]](def.path, async (ctx) => {
       if (def.deliveryOnly) refuseInvocation(ctx);
       if (access !== 'public') authorize(access, ctx, options);
       if (def.body && ctx.request.length && !ctx.request.is('json', '+json')) {
@@ -102,7 +102,8 @@ export function routerFor(routes: readonly RouteDef[], options: RouterOptions = 
   return router;
 }
 
-const verb = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
+/** The @koa/router method that registers a route of each HTTP method (its public API, not `register`). */
+export const ROUTER_METHOD = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
 
 /** Puts the verified forwarded identity on `ctx.state.identity`: 401 without one, 403 (or 404) for a non-admin on an admin route. */
 function authorize(access: Exclude<Access, 'public'>, ctx: Context, options: RouterOptions): void {

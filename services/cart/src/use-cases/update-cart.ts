@@ -1,4 +1,4 @@
-import { AppError, EtagMismatchError } from '@shop/kit';
+import { AppError, EtagMismatchError, retryOnEtag } from '@shop/kit';
 import { emptyCart, type Cart } from '../domain/cart';
 import type { CartStore } from '../ports';
 
@@ -36,28 +36,33 @@ export async function updateCart(
   change: (cart: Cart) => Cart,
   policy: RetryPolicy = defaultRetryPolicy,
 ): Promise<Cart> {
-  for (let attempt = 1; ; attempt++) {
-    const stored = await store.load(customerId);
-    const before = stored?.cart ?? emptyCart();
-    const after = change(before);
-    if (after === before) return before;
-    try {
+  const retry = {
+    attempts: policy.maxAttempts,
+    onConflict: async (attempt: number) => {
+      policy.onConflict?.(attempt);
+      await policy.sleep(policy.backoffMs(attempt));
+    },
+  };
+  let attempts = 0;
+  try {
+    return await retryOnEtag(retry, async (attempt) => {
+      attempts = attempt;
+      const stored = await store.load(customerId);
+      const before = stored?.cart ?? emptyCart();
+      const after = change(before);
+      if (after === before) return before;
       if (stored) await store.replace(customerId, after, stored.etag);
       else await store.insert(customerId, after);
       return after;
-    } catch (e) {
-      if (!(e instanceof EtagMismatchError)) throw e;
-      if (attempt >= policy.maxAttempts) {
-        throw new AppError({
-          status: 409,
-          code: 'concurrent-modification',
-          title: 'Concurrent modification',
-          detail: `the cart kept changing during ${attempt} attempts; try again`,
-          cause: e,
-        });
-      }
-      policy.onConflict?.(attempt);
-      await policy.sleep(policy.backoffMs(attempt));
-    }
+    });
+  } catch (e) {
+    if (!(e instanceof EtagMismatchError)) throw e;
+    throw new AppError({
+      status: 409,
+      code: 'concurrent-modification',
+      title: 'Concurrent modification',
+      detail: `the cart kept changing during ${attempts} attempts; try again`,
+      cause: e,
+    });
   }
 }

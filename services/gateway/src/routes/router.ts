@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
-import { AppError, ValidationError, validate, type Identity } from '@shop/kit';
+import { AppError, ROUTER_METHOD, ValidationError, validate, type Identity } from '@shop/kit';
 import type { Context } from 'koa';
 import { guard, type CallerState, type GuardDeps } from './guard';
 import type { Upstream } from '../ports';
@@ -28,7 +28,7 @@ export interface RouterDeps extends GuardDeps {
 /** The Koa router of the public API, built from the route table: guard, then validation, then the target. */
 export function gatewayRouter(routes: readonly GatewayRoute[], deps: RouterDeps): Router {
   const router = new Router({ prefix: API_PREFIX });
-  for (const route of routes) router.register(route.path, [route.method], [guard(route, deps), handler(route, deps)]);
+  for (const route of routes) router[ROUTER_METHOD[route.method]](route.path, guard(route, deps), handler(route, deps));
   return router;
 }
 
