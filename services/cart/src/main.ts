@@ -1,3 +1,4 @@
+import '@shop/kit/tracing';
 import {
   DaprStateStore,
   createDaprClient,

@@ -1,3 +1,4 @@
+import '@shop/kit/tracing';
 import { createPgDataSource, migrateWithLock } from '@shop/pg';
 import {
   createDaprClient,

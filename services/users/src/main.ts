@@ -1,3 +1,4 @@
+import '@shop/kit/tracing';
 import {
   createDaprClient,
   createLogger,
