@@ -1,6 +1,6 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 
 // The sidecar's health checks and Prometheus's scrapes would each be a trace of nothing.
@@ -20,7 +20,8 @@ export function createTracingSdk(serviceName: string | undefined): NodeSDK {
         // Calls outside any request (waiting for the sidecar at start-up, /readyz's checks) start no trace.
         requireParentforOutgoingSpans: true,
       }),
-      new KoaInstrumentation(),
+      // The route's handler, not each of the kit's middleware (context, metrics, access log, body parser, ...).
+      new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
       // Queries outside a request (migrations, the reservation sweep) start no trace either.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
