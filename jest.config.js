@@ -2,7 +2,10 @@
 // promtool and the Dapr Go module's CRDs); `integration` starts real daprd sidecars and service processes
 // against the local servers (PostgreSQL, Redis, ...). `npm test` runs them all.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const moduleNameMapper = { '^@shop/(kit|testkit|contracts|pg)$': '<rootDir>/packages/$1/src/index.ts' };
+const moduleNameMapper = {
+  '^@shop/(kit|testkit|contracts|pg)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@shop/kit/tracing$': '<rootDir>/packages/kit/src/tracing.ts',
+};
 // .tmp/ holds test runs and scratch copies; their package.json files must not shadow the workspaces.
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, modulePathIgnorePatterns: ['<rootDir>/.tmp/'] };
 

@@ -2,13 +2,17 @@
 // every service it touches must log that trace id (ECS `trace.id`, packages/kit/src/logger.ts), which is
 // the id Dapr's spans carry too, so a log search and a trace view meet. The synchronous path (gateway →
 // orders → cart → catalog, orders → payments) keeps it. The asynchronous path starts at the orders
-// outbox; where it loses the trace is pinned down below.
+// outbox; where it loses the trace is pinned down below. The apps' own spans (OpenTelemetry,
+// packages/kit/src/tracing.ts) go to an OTLP receiver this test runs on loopback, and join the same trace.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SHOP_APPS } from '@shop/testkit';
 import { ADDRESS, CARDS, Shop } from '../e2e/support/shop';
+import { OtlpReceiver, type ReceivedSpan } from '../e2e/support/otlp-receiver';
 
 interface LogLine {
   message?: string;
   'trace.id'?: string;
+  'span.id'?: string;
   'url.path'?: string;
   'http.request.method'?: string;
 }
@@ -18,6 +22,7 @@ const traceId = randomBytes(16).toString('hex');
 const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 
 let shop: Shop;
+let receiver: OtlpReceiver;
 let orderId: string;
 const logs = new Map<string, LogLine[]>();
 
@@ -34,7 +39,9 @@ const delivery = (app: string, topic: string, type: string) =>
   logs.get(app)!.find((l) => l.message === 'request' && l['url.path'] === `/events/${topic}/${type}`);
 
 beforeAll(async () => {
-  shop = await Shop.start();
+  receiver = await OtlpReceiver.start();
+  const otel = receiver.env();
+  shop = await Shop.start(otel, Object.fromEntries(SHOP_APPS.map((app) => [app, otel])));
   const admin = await shop.admin();
   const product = await shop.product(admin, 5);
   const me = await shop.customer();
@@ -55,6 +62,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await shop?.stop();
+  await receiver?.stop();
 });
 
 describe('one checkout, one trace id in the logs', () => {
@@ -88,5 +96,38 @@ describe('one checkout, one trace id in the logs', () => {
     expect(delivery('catalog', 'orders', 'order.placed.v1')?.['trace.id']).toBe(traceId);
     const recordedIn = delivery('orders', 'stock', 'stock.reserved.v1')?.['trace.id'];
     expect(delivery('payments', 'orders', 'order.stock-reserved.v1')?.['trace.id']).toBe(recordedIn);
+  });
+});
+
+const SERVER = 2; // OTLP's SpanKind
+
+/** The server span a span ran under (the request it belongs to), following parents as they arrive. */
+async function requestOf(span: ReceivedSpan): Promise<ReceivedSpan> {
+  let s = span;
+  for (let depth = 0; s.kind !== SERVER && depth < 50; depth++) {
+    const child = s;
+    s = await receiver.until((p) => p.traceId === child.traceId && p.spanId === child.parentSpanId, `that is the parent of ${child.name}`);
+  }
+  return s;
+}
+
+describe("one checkout, one trace of the apps' own spans", () => {
+  it("when a checkout is sent with a traceparent, then catalog's SQL is a span of that trace, under catalog's request, under the sidecar hop catalog logged", async () => {
+    const sql = await receiver.until(
+      (s) =>
+        s.traceId === traceId &&
+        s.service === 'catalog' &&
+        s.scope === '@opentelemetry/instrumentation-pg' &&
+        s.name.startsWith('pg.query'),
+      "of catalog's SQL in the checkout's trace",
+    );
+    const request = await requestOf(sql);
+    expect(request).toMatchObject({ service: 'catalog', traceId, kind: SERVER });
+    // The request's parent is the sidecar's span: the one whose id catalog logged (ECS span.id) for it.
+    const hops = logs
+      .get('catalog')!
+      .filter((l) => l['trace.id'] === traceId && l.message === 'request')
+      .map((l) => l['span.id']);
+    expect(hops).toContain(request.parentSpanId);
   });
 });

@@ -5,6 +5,7 @@ import type { Lifecycle } from './http/health';
 import { ConfigError } from './config';
 import { operationsOf } from './http/operations';
 import { answerClientErrors } from './http/client-errors';
+import { stopTracing } from './tracing/switch';
 
 export interface ServeOptions {
   port: number;
@@ -54,7 +55,8 @@ export async function serve(app: Koa, options: ServeOptions): Promise<Running> {
       const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
       opsServer.closeAllConnections();
       await opsClosed;
-      for (const close of options.onClose ?? []) {
+      // Tracing last: the spans of the drained requests and of closing are flushed with it.
+      for (const close of [...(options.onClose ?? []), stopTracing]) {
         try {
           await close();
         } catch (err) {

@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     });
     const [cmd, ...args] = app.command ?? [];
     if (cmd) {
-      const env = { ...shell, ...appEnv(app, ports), ...tokens };
+      // The apps write to a pipe that is echoed here, so they cannot see the terminal: say it for them.
+      const pretty = process.stdout.isTTY && !shell.LOG_FORMAT ? { LOG_FORMAT: 'pretty' } : {};
+      const env = { ...shell, ...pretty, ...appEnv(app, ports), ...tokens };
       supervisor.supervise({
         name: app.appID,
         layer: 2,

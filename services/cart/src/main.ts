@@ -1,3 +1,4 @@
+import '@shop/kit/tracing';
 import { runService } from '@shop/kit';
 import { cartService } from './service';
 
