@@ -4,3 +4,9 @@ export * from './orders';
 export * from './stock';
 export * from './payments';
 export * from './publish';
+// Each service's HTTP contract, under its name: the service validates with it, the gateway exposes it.
+export * as usersHttp from './http/users';
+export * as catalogHttp from './http/catalog';
+export * as cartHttp from './http/cart';
+export * as paymentsHttp from './http/payments';
+export * as ordersHttp from './http/orders';

@@ -1,7 +1,7 @@
 import { NotFoundError, route } from '@shop/kit';
 import type { ProductStore } from '../store/product-store';
 import type { StockStore } from '../store/stock-store';
-import { newProductSchema, productIdSchema, productPatchSchema, stockSchema } from './schemas';
+import { catalogHttp } from '@shop/contracts';
 
 /** Catalog and stock management; app.ts mounts these behind the admin guard. */
 export function adminRoutes(products: ProductStore, stock: StockStore) {
@@ -10,7 +10,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       method: 'POST',
       path: '/products',
       summary: 'Add a product with its initial stock on hand',
-      body: newProductSchema,
+      body: catalogHttp.newProductBody,
       handle: async ({ body }, ctx) => {
         const view = await products.create(body);
         ctx.status = 201;
@@ -22,8 +22,8 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       method: 'PATCH',
       path: '/products/:id',
       summary: "Change a product's name, description, price or category",
-      params: productIdSchema,
-      body: productPatchSchema,
+      params: catalogHttp.idParams,
+      body: catalogHttp.productPatchBody,
       handle: async ({ params, body }) =>
         (await products.update(params.id, body)) ?? Promise.reject(new NotFoundError(`product ${params.id}`)),
     }),
@@ -31,7 +31,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       method: 'DELETE',
       path: '/products/:id',
       summary: 'Archive a product: it leaves search and can no longer be reserved',
-      params: productIdSchema,
+      params: catalogHttp.idParams,
       handle: async ({ params }) => {
         if (!(await products.archive(params.id))) throw new NotFoundError(`product ${params.id}`);
         return undefined;
@@ -41,8 +41,8 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       method: 'PUT',
       path: '/products/:id/stock',
       summary: 'Set the units on hand (not below what reservations hold)',
-      params: productIdSchema,
-      body: stockSchema,
+      params: catalogHttp.idParams,
+      body: catalogHttp.stockBody,
       handle: async ({ params, body }) =>
         (await stock.setOnHand(params.id, body.onHand)) ?? Promise.reject(new NotFoundError(`product ${params.id}`)),
     }),

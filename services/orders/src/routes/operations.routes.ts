@@ -4,7 +4,7 @@ import type { SagaDeps } from '../events/saga.handlers';
 import { shipConfirmedOrders } from '../use-cases/fulfillment';
 import { rebuildJob } from '../use-cases/rebuild-read-model';
 import type { SagaRedrive } from '../use-cases/redrive-sagas';
-import { rebuildBodySchema } from './schemas';
+import { ordersHttp } from '@shop/contracts';
 
 /**
  * Routes the platform calls: the fulfillment cron binding (ships confirmed orders, and starts stalled
@@ -27,7 +27,7 @@ export function operationRoutes(deps: SagaDeps, bindingName: string, redrive: Sa
       method: 'POST',
       path: '/admin/read-model/rebuild',
       summary: 'Start rebuilding the order history from the event store (admin); orders without a stream are kept unless prune is true',
-      body: rebuildBodySchema,
+      body: ordersHttp.rebuildBody,
       handle: async ({ body }, ctx) => {
         adminOnly(ctx);
         const started = rebuild.start({ prune: body.prune === true });

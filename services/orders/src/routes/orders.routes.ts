@@ -4,7 +4,7 @@ import { fold, timelineDetail } from '../domain/order';
 import type { OrderEventStore } from '../store/event-store';
 import type { OrderDetail, OrderReadModel } from '../store/read-model';
 import { checkout, type CheckoutDeps } from '../use-cases/place-order';
-import { IDEMPOTENCY_KEY, checkoutBodySchema, orderIdSchema, orderListQuerySchema } from './schemas';
+import { ordersHttp } from '@shop/contracts';
 
 function idempotencyKey(ctx: Context): string {
   const key = ctx.get('idempotency-key');
@@ -15,7 +15,7 @@ function idempotencyKey(ctx: Context): string {
       title: 'Idempotency-Key header required',
       detail: 'Send a unique Idempotency-Key with every checkout',
     });
-  if (!IDEMPOTENCY_KEY.test(key))
+  if (!ordersHttp.IDEMPOTENCY_KEY.test(key))
     throw new ValidationError([{ field: 'headers.idempotency-key', message: 'must be 1 to 128 printable ASCII characters' }]);
   return key;
 }
@@ -56,7 +56,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'POST',
       path: '/orders',
       summary: 'Check out the cart (requires Idempotency-Key): 202 with the order id; a replay returns the same order',
-      body: checkoutBodySchema,
+      body: ordersHttp.checkoutBody,
       needsIdentity: true,
       handle: async ({ body }, ctx) => {
         const identity = requireIdentity(ctx.state);
@@ -71,7 +71,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'GET',
       path: '/orders',
       summary: "Order history, newest first: a customer's own; an admin's all (or one customer's)",
-      query: orderListQuerySchema,
+      query: ordersHttp.orderListQuery,
       needsIdentity: true,
       handle: async ({ query }, ctx) => {
         const who = requireIdentity(ctx.state);
@@ -87,7 +87,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'GET',
       path: '/orders/:id',
       summary: 'One order with its status timeline',
-      params: orderIdSchema,
+      params: ordersHttp.idParams,
       needsIdentity: true,
       handle: async ({ params }, ctx) => visibleOrder(deps, requireIdentity(ctx.state), params.id),
     }),

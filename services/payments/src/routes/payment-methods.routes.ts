@@ -3,7 +3,7 @@ import { checkCard } from '../domain/card';
 import { newPaymentMethodToken } from '../domain/ids';
 import { newPaymentMethod, viewOf } from '../domain/payment-method';
 import type { PaymentMethodStore } from '../store/payment-method-store';
-import { newPaymentMethodSchema, tokenParamsSchema } from './schemas';
+import { paymentsHttp } from '@shop/contracts';
 
 /** A caller's own payment methods; the caller is the identity the gateway forwarded. */
 export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date) {
@@ -12,7 +12,7 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
       method: 'POST',
       path: '/payment-methods',
       summary: 'Tokenize a card: the number and CVC are checked, then forgotten; the token stands for the card',
-      body: newPaymentMethodSchema,
+      body: paymentsHttp.newPaymentMethodBody,
       handle: async ({ body }, ctx) => {
         const customerId = requireIdentity(ctx.state).sub;
         const at = now();
@@ -33,7 +33,7 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
       method: 'GET',
       path: '/payment-methods/:token',
       summary: "One of the caller's payment methods (another customer's token is not found)",
-      params: tokenParamsSchema,
+      params: paymentsHttp.tokenParams,
       handle: async ({ params }, ctx) => {
         const method = await methods.find(requireIdentity(ctx.state).sub, params.token);
         if (!method) throw new NotFoundError('payment method');

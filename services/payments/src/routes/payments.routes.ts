@@ -1,7 +1,7 @@
 import { NotFoundError, route } from '@shop/kit';
 import { paymentView } from '../domain/payment';
 import type { PaymentStore } from '../store/payment-store';
-import { orderIdParamsSchema } from './schemas';
+import { paymentsHttp } from '@shop/contracts';
 
 /** Admin views of payments (mounted behind `adminOnly`). */
 export function paymentRoutes(payments: PaymentStore) {
@@ -10,7 +10,7 @@ export function paymentRoutes(payments: PaymentStore) {
       method: 'GET',
       path: '/payments/:orderId',
       summary: 'The payment of an order: status, amount and the history of its transitions',
-      params: orderIdParamsSchema,
+      params: paymentsHttp.orderIdParams,
       handle: async ({ params }) => {
         const found = await payments.get(params.orderId);
         if (!found) throw new NotFoundError(`payment of order ${params.orderId}`);

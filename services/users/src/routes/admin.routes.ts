@@ -1,6 +1,6 @@
 import { route } from '@shop/kit';
 import type { Accounts } from '../domain/accounts';
-import { userIdSchema, userListQuerySchema } from './schemas';
+import { usersHttp } from '@shop/contracts';
 
 /** Any account, for admins only; guards.ts keeps everyone else out before these run. */
 export function adminRoutes(accounts: Accounts) {
@@ -9,14 +9,14 @@ export function adminRoutes(accounts: Accounts) {
       method: 'GET',
       path: '/users',
       summary: 'Accounts in order of creation, in keyset pages',
-      query: userListQuerySchema,
+      query: usersHttp.userListQuery,
       handle: ({ query }) => accounts.list(query),
     }),
     route({
       method: 'GET',
       path: '/users/:id',
       summary: 'One account',
-      params: userIdSchema,
+      params: usersHttp.idParams,
       handle: ({ params }) => accounts.profile(params.id),
     }),
   ];
