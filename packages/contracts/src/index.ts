@@ -4,6 +4,8 @@ export * from './orders';
 export * from './stock';
 export * from './payments';
 export * from './publish';
+export * from './participants';
+export * from './asyncapi';
 // Each service's HTTP contract, under its name: the service validates with it, the gateway exposes it.
 export * as usersHttp from './http/users';
 export * as catalogHttp from './http/catalog';
