@@ -11,9 +11,9 @@ type ObjectSchema = JSONSchema & { readonly properties: Readonly<Record<string, 
 const withProperties = <S extends ObjectSchema, P extends Record<string, JSONSchema>>(schema: S, properties: P) =>
   ({ ...schema, properties: { ...schema.properties, ...properties } }) as const;
 
-// Accounts (users). The edge is stricter on email (a real address, RFC 5321's 254) and on passwords (the
-// users policy's 10 to 128 characters, refused before any hashing is queued), and looser on names and
-// addresses (no `\S` rule; `region` is accepted here and refused by users) and on refresh tokens (4096).
+// Accounts (users). The edge is stricter on email (an email format, at most 254) and on passwords (the
+// lengths of users' password policy, 10 to 128), and looser on names and addresses (no `\S` rule;
+// `region` is accepted here and refused by users) and on refresh tokens (4096; users: 256).
 
 export const registerBody = withProperties(usersHttp.registerBody, {
   email: usersHttp.publicEmail,
