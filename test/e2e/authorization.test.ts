@@ -13,7 +13,7 @@ const tokens: Partial<Record<Who, string>> = {};
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  shop = await Shop.start();
+  shop = await Shop.start({}, {}, { observeEvents: true });
   const [a, b, admin] = await Promise.all([shop.customer(), shop.customer(), shop.admin()]);
   tokens.customerA = a.token;
   tokens.customerB = b.token;
@@ -138,5 +138,11 @@ describe("another customer's resources", () => {
   it('when a customer asks for an account by id, then 403 at the gateway (admin route); the admin gets it', async () => {
     expect((await shop.call(`/admin/users/${ids.userId}`, { token: tokens.customerB })).status).toBe(403);
     expect((await shop.call(`/admin/users/${ids.userId}`, { token: tokens.admin })).body.id).toBe(ids.userId);
+  });
+});
+
+describe('the events these tests caused', () => {
+  it('when every test above has run, then each event the tap observed matched the JSON Schema of its CloudEvent type', () => {
+    expect(shop.eventProblems()).toEqual([]);
   });
 });

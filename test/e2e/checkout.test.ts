@@ -7,7 +7,7 @@ import { CARDS, Shop, TERMINAL, type Json } from './support/shop';
 let shop: Shop;
 let admin: string;
 beforeAll(async () => {
-  shop = await Shop.start();
+  shop = await Shop.start({}, {}, { observeEvents: true });
   admin = await shop.admin();
 });
 afterAll(async () => {
@@ -166,5 +166,12 @@ describe('concurrency', () => {
     expect(await shop.available(product.id)).toBe(0);
     const payments = await Promise.all(sold.map((o) => payment(o.id)));
     expect(payments.every((p) => p.status === 'captured' && captures(p) === 1)).toBe(true);
+  });
+});
+
+describe('the events these tests caused', () => {
+  it('when every test above has run, then the tap saw events of every topic, and each matched the JSON Schema of its CloudEvent type', () => {
+    expect(shop.observedTypes()).toEqual(expect.arrayContaining(['order.placed.v1', 'stock.reserved.v1', 'payment.authorized.v1']));
+    expect(shop.eventProblems()).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { Shop, CARDS, ADDRESS, type Json } from './support/shop';
 let shop: Shop;
 let admin: string;
 beforeAll(async () => {
-  shop = await Shop.start();
+  shop = await Shop.start({}, {}, { observeEvents: true });
   admin = await shop.admin();
 });
 afterAll(async () => {
@@ -338,5 +338,11 @@ describe('6. operational endpoints are not on the public port', () => {
     const res = await fetch(`${shop.stack.get('gateway').appUrl}${path}`);
     const body = await res.text();
     expect({ status: res.status, metrics: body.includes('# HELP') }).toEqual({ status: 404, metrics: false });
+  });
+});
+
+describe('the events these tests caused', () => {
+  it('when every test above has run, then each event the tap observed matched the JSON Schema of its CloudEvent type', () => {
+    expect(shop.eventProblems()).toEqual([]);
   });
 });

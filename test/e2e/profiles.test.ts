@@ -8,8 +8,10 @@ import { CARDS, Shop, type Json } from './support/shop';
 
 let shop: Shop;
 let admin: string;
+/** The order id of the one event published invalid on purpose (below): the event check leaves it out. */
+const INVALID_ON_PURPOSE = randomUUID();
 beforeAll(async () => {
-  shop = await Shop.start();
+  shop = await Shop.start({}, {}, { observeEvents: true });
   admin = await shop.admin();
 });
 afterAll(async () => {
@@ -36,7 +38,7 @@ describe(`topic ownership on the ${process.env.DAPR_PROFILE ?? 'default'} profil
   });
 
   it('when an owner publishes an event its subscribers must drop, then their sidecars dead-letter it (publishing to `deadletter` for them)', async () => {
-    const marker = randomUUID();
+    const marker = INVALID_ON_PURPOSE;
     // Owned by orders, so accepted; fails order.placed.v1's schema, so catalog and orders itself DROP it.
     const via = ordersPubsub(shop.stack.infrastructure.components);
     const res = await publish('orders', 'orders', 'order.placed.v1', { orderId: marker, invalid: true }, via);
@@ -66,5 +68,12 @@ describe(`topic ownership on the ${process.env.DAPR_PROFILE ?? 'default'} profil
     const order = await shop.until(me.token, placed.body.orderId, (s) => s === 'shipped');
     expect(order.timeline[0].type).toBe('order.placed.v1');
     expect(await shop.available(product.id)).toBe(2);
+  });
+});
+
+describe(`the events these tests caused on the ${process.env.DAPR_PROFILE ?? 'default'} profile`, () => {
+  it('when every test above has run, then the tap saw the order events, and each event matched the JSON Schema of its CloudEvent type', () => {
+    expect(shop.observedTypes()).toEqual(expect.arrayContaining(['order.placed.v1', 'stock.reserved.v1', 'payment.authorized.v1']));
+    expect(shop.eventProblems((e) => e.data?.orderId === INVALID_ON_PURPOSE)).toEqual([]);
   });
 });

@@ -1,8 +1,19 @@
-import type { EventDef, JSONSchema } from '@shop/kit';
+import type { FromSchema, JSONSchema } from './schema-types';
 
-// An event is a topic, a versioned CloudEvent type and the JSON Schema of its data (the kit's EventDef,
-// which the sidecar port publishes); the names of the pub/sub component and the dead-letter topic too.
-export { DEAD_LETTER_TOPIC, PUBSUB, type EventData, type EventDef } from '@shop/kit';
+/** The pub/sub component every service names; what stands behind it is chosen in components/. */
+export const PUBSUB = 'pubsub';
+/** Where subscribers' poison messages go (with a retry policy on the component); operators inspect it. */
+export const DEAD_LETTER_TOPIC = 'deadletter';
+
+export interface EventDef<S extends JSONSchema = JSONSchema> {
+  /** The topic, owned by one publisher (enforced with publishingScopes). */
+  topic: string;
+  /** The CloudEvent type with its version: a breaking change is a new type (`.v2`), never an edit. */
+  type: string;
+  schema: S;
+}
+
+export type EventData<E> = E extends EventDef<infer S> ? FromSchema<S> : never;
 
 export function defineEvent<const S extends JSONSchema>(topic: string, type: string, schema: S): EventDef<S> {
   return { topic, type, schema };

@@ -1,25 +1,9 @@
 import type { ReadinessCheck } from './http/health';
-import type { FromSchema, JSONSchema } from './validation';
+import type { EventData, EventDef } from '@shop/contracts';
 
 // The one port through which a service reaches infrastructure: its own Dapr sidecar. Services, their
 // adapters and their tests see only this interface; `dapr/` (the only code that imports @dapr/dapr)
 // implements it, and tests hand in fakes.
-
-/** The pub/sub component every service names; what stands behind it is chosen in components/. */
-export const PUBSUB = 'pubsub';
-/** Where subscribers' poison messages go (with a retry policy on the component); operators inspect it. */
-export const DEAD_LETTER_TOPIC = 'deadletter';
-
-/** An event: its topic (owned by one publisher), its versioned CloudEvent type, the JSON Schema of its data. */
-export interface EventDef<S extends JSONSchema = JSONSchema> {
-  /** The topic, owned by one publisher (enforced with publishingScopes). */
-  topic: string;
-  /** The CloudEvent type with its version: a breaking change is a new type (`.v2`), never an edit. */
-  type: string;
-  schema: S;
-}
-
-export type EventData<E> = E extends EventDef<infer S> ? FromSchema<S> : never;
 
 export interface Versioned<T> {
   value: T;

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FromSchema, JSONSchema } from './schema-types';
+import type { FromSchema, JSONSchema } from '@shop/contracts';
 import { MAX_LISTED_PROBLEMS, ValidationError, type FieldProblem } from './errors';
 
 export type { FromSchema, JSONSchema };

@@ -13,6 +13,7 @@ export * from './infrastructure';
 export * from './secrets';
 export * from './dev-secrets';
 export * from './dead-letters';
+export * from './admit-subscribers';
 export * from './shop';
 export * from './sentry';
 export * from './overload';

@@ -1,7 +1,8 @@
 // The whole shop, as end-to-end tests and the benchmark start it: every service of dapr/run.yaml behind
 // its real sidecar, the app-less ingress sidecar, and a temporary PostgreSQL database per service that
 // has one. Ready means ready for clients: the gateway can already check tokens.
-import { Stack } from './stack';
+import type { Subscribers } from './admit-subscribers';
+import { Stack, type AppSpec } from './stack';
 import { createTempDatabase } from './postgres';
 
 export const SHOP_APPS = ['gateway', 'users', 'catalog', 'cart', 'orders', 'payments'] as const;
@@ -13,6 +14,9 @@ export interface ShopOptions {
   env?: (appId: (typeof SHOP_APPS)[number]) => Record<string, string>;
   /** Component folders instead of the run file's. */
   resourcesPaths?: string[];
+  /** Apps of the test's own besides the shop's (e.g. an event observer it serves), and the topics each subscribes to. */
+  extraApps?: AppSpec[];
+  subscribers?: Subscribers;
 }
 
 export interface RunningShop {
@@ -30,9 +34,10 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
   let stack: Stack | undefined;
   try {
     stack = await Stack.start({
-      apps: [...SHOP_APPS.map((appId) => ({ appId, env: options.env?.(appId) ?? {} })), { appId: 'ingress' }],
+      apps: [...SHOP_APPS.map((appId) => ({ appId, env: options.env?.(appId) ?? {} })), { appId: 'ingress' }, ...(options.extraApps ?? [])],
       secrets: { 'catalog-db-url': catalog, 'users-db-url': users, 'orders-db-url': orders },
       ...(options.resourcesPaths ? { resourcesPaths: options.resourcesPaths } : {}),
+      ...(options.subscribers ? { subscribers: options.subscribers } : {}),
     });
     await untilTokensVerifiable(stack);
     await untilIngressServes(stack);

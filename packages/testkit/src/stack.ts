@@ -11,6 +11,7 @@ import { provisionInfrastructure, type Infrastructure } from './infrastructure';
 import { applySecretStore, secretStoreOf, secretsAsEnv } from './secrets';
 import { sentryPathBeside, startSentry, type RunningSentry } from './sentry';
 import { appLiveness, describeEvent, Supervisor } from './supervisor';
+import { admitSubscribers, type Subscribers } from './admit-subscribers';
 
 export interface AppSpec {
   /** An app of dapr/run.yaml (started with its command), or any other id for an app-less sidecar. */
@@ -37,6 +38,8 @@ export interface StackOptions {
   sidecarEnv?: Record<string, string>;
   /** Component folders instead of the run file's, for every app (for tests of the kit's adapters). */
   resourcesPaths?: string[];
+  /** Apps the test adds that subscribe to topics (e.g. one observing every event): see admitSubscribers. */
+  subscribers?: Subscribers;
 }
 
 export interface RunningApp {
@@ -94,9 +97,12 @@ export class Stack {
     // The sidecars run in this folder, so the components' relative paths (the dev secrets file, the
     // name-resolution database) land here and never touch the developer's own run.
     fs.mkdirSync(path.join(runDir, 'dapr'), { recursive: true });
-    const runFile = mapResources(
-      loadRunFile(options.profile),
-      (paths) => options.resourcesPaths ?? applySecretStore(paths, options.secretStore ?? process.env.DAPR_SECRETS, runDir),
+    const runFile = mapResources(loadRunFile(options.profile), (paths) =>
+      admitSubscribers(
+        options.resourcesPaths ?? applySecretStore(paths, options.secretStore ?? process.env.DAPR_SECRETS, runDir),
+        options.subscribers ?? {},
+        runDir,
+      ),
     );
     const resourcesPaths = resourcesOfApps(runFile);
     const secrets = { ...devSecrets(), ...options.secrets };

@@ -1,6 +1,7 @@
 // The whole shop for end-to-end tests (started by the testkit's startShop), called as a client would.
 import { randomUUID } from 'node:crypto';
 import { devSecrets, retryWhileOverloaded, startShop, type RunningShop, type Stack } from '@shop/testkit';
+import { EventTap, type ObservedEvent } from './event-tap';
 
 export type Json = any;
 
@@ -22,8 +23,16 @@ export interface CallOptions {
 export const ADDRESS = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 export const CARDS = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' };
 
+export interface ShopOptions {
+  /** Also start an EventTap: every event on the shop's topics is recorded, for `eventProblems()`. */
+  observeEvents?: boolean;
+}
+
 export class Shop {
-  private constructor(private readonly running: RunningShop) {}
+  private constructor(
+    private readonly running: RunningShop,
+    private readonly tap?: EventTap,
+  ) {}
 
   get stack(): Stack {
     return this.running.stack;
@@ -33,7 +42,11 @@ export class Shop {
    * Starts everything. `gatewayEnv` tunes the gateway (e.g. rate limits) for one test file, `appEnv` any
    * other app (e.g. longer-lived tokens).
    */
-  static async start(gatewayEnv: Record<string, string> = {}, appEnv: Partial<Record<string, Record<string, string>>> = {}): Promise<Shop> {
+  static async start(
+    gatewayEnv: Record<string, string> = {},
+    appEnv: Partial<Record<string, Record<string, string>>> = {},
+    options: ShopOptions = {},
+  ): Promise<Shop> {
     // Limits high enough for the tests' bursts from one address; the limiter itself is tested in
     // services/gateway/test/integration against real sidecars.
     const gateway = {
@@ -44,11 +57,37 @@ export class Shop {
       RATE_LIMIT_WRITE: '100000',
       ...gatewayEnv,
     };
-    return new Shop(await startShop({ dbPrefix: 'e2e', env: (app) => (app === 'gateway' ? gateway : (appEnv[app] ?? {})) }));
+    const tap = options.observeEvents ? await EventTap.start() : undefined;
+    const running = await startShop({
+      dbPrefix: 'e2e',
+      env: (app) => (app === 'gateway' ? gateway : (appEnv[app] ?? {})),
+      ...(tap
+        ? { extraApps: [{ appId: EventTap.APP_ID, externalAppPort: tap.port }], subscribers: { [EventTap.APP_ID]: EventTap.TOPICS } }
+        : {}),
+    }).catch(async (e: unknown) => {
+      await tap?.stop();
+      throw e;
+    });
+    return new Shop(running, tap);
   }
 
-  stop(): Promise<void> {
-    return this.running.stop();
+  async stop(): Promise<void> {
+    await this.running.stop();
+    await this.tap?.stop();
+  }
+
+  /**
+   * Each event the tap received whose data fails the JSON Schema of its CloudEvent type, as
+   * `type (id): field message`; `except` leaves out events a test made invalid on purpose.
+   */
+  eventProblems(except?: (e: ObservedEvent) => boolean): string[] {
+    if (!this.tap) throw new Error('start the shop with { observeEvents: true } to check its events');
+    return this.tap.problems(except);
+  }
+
+  /** The CloudEvent types the tap received, each once. */
+  observedTypes(): string[] {
+    return [...new Set((this.tap?.received ?? []).map((e) => String(e.type)))].sort();
   }
 
   url(path: string, via: 'gateway' | 'ingress' = 'gateway'): string {

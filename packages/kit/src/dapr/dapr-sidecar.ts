@@ -1,7 +1,8 @@
 import type { DaprClient } from '@dapr/dapr';
 import { ValidationError } from '../errors';
 import type { Logger } from '../logger';
-import { PUBSUB, type EventData, type EventDef, type InvokeOptions, type Sidecar } from '../sidecar';
+import { PUBSUB, type EventData, type EventDef } from '@shop/contracts';
+import type { InvokeOptions, Sidecar } from '../sidecar';
 import { check } from '../validation';
 import { createDaprClient, type SidecarAddress } from './client';
 import { invokeApp } from './invoke';

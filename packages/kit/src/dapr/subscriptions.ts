@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { deliveriesOnly } from '../http/deliveries';
 import type { Logger } from '../logger';
 import { check, type JSONSchema } from '../validation';
-import { PUBSUB, type EventData, type EventDef } from '../sidecar';
+import { PUBSUB, type EventData, type EventDef } from '@shop/contracts';
 
 /** The CloudEvent envelope Dapr delivers (application/cloudevents+json). */
 export interface CloudEvent<T = unknown> {

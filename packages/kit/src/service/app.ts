@@ -9,7 +9,7 @@ import { route, routerFor, type RouteDef } from '../http/route';
 import { identityVerifier } from '../identity';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { DEAD_LETTER_TOPIC } from '../sidecar';
+import { DEAD_LETTER_TOPIC } from '@shop/contracts';
 import type { ServiceDefinition, Wiring } from './define';
 
 /** What a service's app is built from: its ports (real or fake) and what the kit provides around them. */

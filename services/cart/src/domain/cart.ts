@@ -1,6 +1,7 @@
 // The cart's rules, as pure functions over plain data: what a line is, how a quantity is set or a line
 // removed, what the subtotal is, and how a line compares with the catalog's current data. No Koa, no
 // Dapr: the use cases load and save, the routes parse and answer.
+import { cartHttp } from '@shop/contracts';
 import { AppError, ConflictError, ValidationError } from '@shop/kit';
 
 /** Money in integer minor units (cents) plus an ISO 4217 currency code. */
@@ -49,8 +50,8 @@ export interface CartView {
   updatedAt: string | null;
 }
 
-export const MIN_QUANTITY = 1;
-export const MAX_QUANTITY = 99;
+/** A line's quantity bounds, declared with the cart's HTTP contract that enforces them first. */
+export const { MIN_QUANTITY, MAX_QUANTITY } = cartHttp;
 /** Bounds the stored document and the one catalog look-up a GET /cart makes (the catalog takes 50 ids at most). */
 export const MAX_LINES = 50;
 /** The currency of an empty cart's zero subtotal. */

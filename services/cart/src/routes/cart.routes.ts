@@ -1,6 +1,6 @@
 import { requireIdentity, route } from '@shop/kit';
 import type { CartService } from '../use-cases/cart-service';
-import { productParamsSchema, setQuantitySchema } from './schemas';
+import { cartHttp } from '@shop/contracts';
 
 /**
  * The caller's own cart. The customer is only ever the identity the gateway signed and forwarded (the
@@ -20,8 +20,8 @@ export function cartRoutes(carts: CartService) {
       path: '/cart/items/:productId',
       access: 'customer',
       summary: 'Add a product or set its quantity (1–99), at its current price',
-      params: productParamsSchema,
-      body: setQuantitySchema,
+      params: cartHttp.productParams,
+      body: cartHttp.setQuantityBody,
       handle: async ({ params, body }, ctx) => carts.setItem(requireIdentity(ctx.state).sub, params.productId, body.quantity),
     }),
     route({
@@ -29,7 +29,7 @@ export function cartRoutes(carts: CartService) {
       path: '/cart/items/:productId',
       access: 'customer',
       summary: 'Remove a product from your cart (removing one that is not there is fine)',
-      params: productParamsSchema,
+      params: cartHttp.productParams,
       handle: async ({ params }, ctx) => carts.removeItem(requireIdentity(ctx.state).sub, params.productId),
     }),
     route({

@@ -1,3 +1,4 @@
+import { catalogHttp } from '@shop/contracts';
 import { UUID_PATTERN, ValidationError, type FieldProblem } from '@shop/kit';
 
 /** The public JSON shape of one product. Money is an integer in minor units plus its currency. */
@@ -71,13 +72,14 @@ export interface NormalizedProductQuery extends Omit<ProductQuery, 'sort'> {
   sort: SortKey;
 }
 
-/** The largest PostgreSQL integer: prices and stock are stored as one, so no bound or cursor may pass it. */
-export const MAX_INT = 2_147_483_647;
+/**
+ * The largest PostgreSQL integer (prices and stock are stored as one, so no bound or cursor may pass it),
+ * and the most products one `ids` filter may name: declared with the catalog's HTTP contract.
+ */
+export const { MAX_INT, MAX_IDS } = catalogHttp;
 
 /** The store fetches limit + 1 rows, so the ceiling also bounds one query's work. */
 export const MAX_PAGE_SIZE = 100;
-/** The most products one `ids` filter may name: a cart's lines (at most 50) in one look-up. */
-export const MAX_IDS = 50;
 
 /**
  * Applies the catalog's query rules: a price range that cannot match anything is a client mistake, not

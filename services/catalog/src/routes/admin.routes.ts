@@ -1,7 +1,6 @@
 import { NotFoundError, route } from '@shop/kit';
-import type { ProductStore } from '../ports';
-import type { StockStore } from '../ports';
-import { newProductSchema, productIdSchema, productPatchSchema, stockSchema } from './schemas';
+import type { ProductStore, StockStore } from '../ports';
+import { catalogHttp } from '@shop/contracts';
 
 /** Catalog and stock management; app.ts mounts these behind the admin guard. */
 export function adminRoutes(products: ProductStore, stock: StockStore) {
@@ -11,7 +10,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       path: '/products',
       access: 'admin',
       summary: 'Add a product with its initial stock on hand',
-      body: newProductSchema,
+      body: catalogHttp.newProductBody,
       handle: async ({ body }, ctx) => {
         const view = await products.create(body);
         ctx.status = 201;
@@ -24,8 +23,8 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       path: '/products/:id',
       access: 'admin',
       summary: "Change a product's name, description, price or category",
-      params: productIdSchema,
-      body: productPatchSchema,
+      params: catalogHttp.idParams,
+      body: catalogHttp.productPatchBody,
       handle: async ({ params, body }) =>
         (await products.update(params.id, body)) ?? Promise.reject(new NotFoundError(`product ${params.id}`)),
     }),
@@ -34,7 +33,7 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       path: '/products/:id',
       access: 'admin',
       summary: 'Archive a product: it leaves search and can no longer be reserved',
-      params: productIdSchema,
+      params: catalogHttp.idParams,
       handle: async ({ params }) => {
         if (!(await products.archive(params.id))) throw new NotFoundError(`product ${params.id}`);
         return undefined;
@@ -45,8 +44,8 @@ export function adminRoutes(products: ProductStore, stock: StockStore) {
       path: '/products/:id/stock',
       access: 'admin',
       summary: 'Set the units on hand (not below what reservations hold)',
-      params: productIdSchema,
-      body: stockSchema,
+      params: catalogHttp.idParams,
+      body: catalogHttp.stockBody,
       handle: async ({ params, body }) =>
         (await stock.setOnHand(params.id, body.onHand)) ?? Promise.reject(new NotFoundError(`product ${params.id}`)),
     }),

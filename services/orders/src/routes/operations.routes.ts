@@ -3,7 +3,7 @@ import type { SagaDeps } from '../use-cases/advance-order';
 import { shipConfirmedOrders } from '../use-cases/fulfillment';
 import { rebuildJob } from '../use-cases/rebuild-read-model';
 import type { SagaRedrive } from '../use-cases/redrive-sagas';
-import { rebuildBodySchema } from './schemas';
+import { ordersHttp } from '@shop/contracts';
 
 /** The fulfillment cron binding: ships confirmed orders, and starts stalled sagas again. */
 export function fulfillmentBinding(deps: SagaDeps, name: string, redrive: SagaRedrive): BindingDef {
@@ -23,7 +23,7 @@ export function operationRoutes(deps: SagaDeps) {
       path: '/admin/read-model/rebuild',
       summary: 'Start rebuilding the order history from the event store (admin); orders without a stream are kept unless prune is true',
       access: 'admin',
-      body: rebuildBodySchema,
+      body: ordersHttp.rebuildBody,
       handle: async ({ body }, ctx) => {
         const started = rebuild.start({ prune: body.prune === true });
         ctx.status = 202;

@@ -3,7 +3,7 @@ import { AppError, NotFoundError, ValidationError, requireIdentity, route, type 
 import { fold, timelineDetail } from '../domain/order';
 import type { OrderDetail, OrderEventStore, OrderReadModel } from '../ports';
 import { checkout, type CheckoutDeps } from '../use-cases/place-order';
-import { IDEMPOTENCY_KEY, checkoutBodySchema, orderIdSchema, orderListQuerySchema } from './schemas';
+import { ordersHttp } from '@shop/contracts';
 
 function idempotencyKey(ctx: Context): string {
   const key = ctx.get('idempotency-key');
@@ -14,7 +14,7 @@ function idempotencyKey(ctx: Context): string {
       title: 'Idempotency-Key header required',
       detail: 'Send a unique Idempotency-Key with every checkout',
     });
-  if (!IDEMPOTENCY_KEY.test(key))
+  if (!ordersHttp.IDEMPOTENCY_KEY.test(key))
     throw new ValidationError([{ field: 'headers.idempotency-key', message: 'must be 1 to 128 printable ASCII characters' }]);
   return key;
 }
@@ -55,7 +55,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'POST',
       path: '/orders',
       summary: 'Check out the cart (requires Idempotency-Key): 202 with the order id; a replay returns the same order',
-      body: checkoutBodySchema,
+      body: ordersHttp.checkoutBody,
       access: 'customer',
       handle: async ({ body }, ctx) => {
         const identity = requireIdentity(ctx.state);
@@ -70,7 +70,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'GET',
       path: '/orders',
       summary: "Order history, newest first: a customer's own; an admin's all (or one customer's)",
-      query: orderListQuerySchema,
+      query: ordersHttp.orderListQuery,
       access: 'customer',
       handle: async ({ query }, ctx) => {
         const who = requireIdentity(ctx.state);
@@ -86,7 +86,7 @@ export function orderRoutes(deps: CheckoutDeps) {
       method: 'GET',
       path: '/orders/:id',
       summary: 'One order with its status timeline',
-      params: orderIdSchema,
+      params: ordersHttp.idParams,
       access: 'customer',
       handle: async ({ params }, ctx) => visibleOrder(deps, requireIdentity(ctx.state), params.id),
     }),

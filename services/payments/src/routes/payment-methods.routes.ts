@@ -3,7 +3,7 @@ import { checkCard } from '../domain/card';
 import { newPaymentMethodToken } from '../domain/ids';
 import { newPaymentMethod, viewOf } from '../domain/payment-method';
 import type { PaymentMethodStore } from '../ports';
-import { newPaymentMethodSchema, tokenParamsSchema } from './schemas';
+import { paymentsHttp } from '@shop/contracts';
 
 /** A caller's own payment methods; the caller is the identity the gateway forwarded. */
 export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date) {
@@ -13,7 +13,7 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
       path: '/payment-methods',
       access: 'customer',
       summary: 'Tokenize a card: the number and CVC are checked, then forgotten; the token stands for the card',
-      body: newPaymentMethodSchema,
+      body: paymentsHttp.newPaymentMethodBody,
       handle: async ({ body }, ctx) => {
         const customerId = requireIdentity(ctx.state).sub;
         const at = now();
@@ -36,7 +36,7 @@ export function paymentMethodRoutes(methods: PaymentMethodStore, now: () => Date
       path: '/payment-methods/:token',
       access: 'customer',
       summary: "One of the caller's payment methods (another customer's token is not found)",
-      params: tokenParamsSchema,
+      params: paymentsHttp.tokenParams,
       handle: async ({ params }, ctx) => {
         const method = await methods.find(requireIdentity(ctx.state).sub, params.token);
         if (!method) throw new NotFoundError('payment method');

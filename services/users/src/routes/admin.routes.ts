@@ -1,6 +1,6 @@
 import { route } from '@shop/kit';
 import type { Accounts } from '../domain/accounts';
-import { userIdSchema, userListQuerySchema } from './schemas';
+import { usersHttp } from '@shop/contracts';
 
 /** Any account, for admins only; guards.ts keeps everyone else out before these run. */
 export function adminRoutes(accounts: Accounts) {
@@ -10,7 +10,7 @@ export function adminRoutes(accounts: Accounts) {
       path: '/users',
       access: 'admin',
       summary: 'Accounts in order of creation, in keyset pages',
-      query: userListQuerySchema,
+      query: usersHttp.userListQuery,
       handle: ({ query }) => accounts.list(query),
     }),
     route({
@@ -18,7 +18,7 @@ export function adminRoutes(accounts: Accounts) {
       path: '/users/:id',
       access: 'admin',
       summary: 'One account',
-      params: userIdSchema,
+      params: usersHttp.idParams,
       handle: ({ params }) => accounts.profile(params.id),
     }),
   ];

@@ -1,6 +1,6 @@
 import { requireIdentity, route } from '@shop/kit';
 import type { Accounts } from '../domain/accounts';
-import { profilePatchSchema } from './schemas';
+import { usersHttp } from '@shop/contracts';
 
 /** The caller's own account; the caller is only ever the identity the gateway signed and forwarded. */
 export function meRoutes(accounts: Accounts) {
@@ -17,7 +17,7 @@ export function meRoutes(accounts: Accounts) {
       path: '/me',
       access: 'customer',
       summary: "Change the caller's name and/or addresses (the list is replaced as a whole)",
-      body: profilePatchSchema,
+      body: usersHttp.profilePatch,
       handle: async ({ body }, ctx) => accounts.updateProfile(requireIdentity(ctx.state).sub, body),
     }),
   ];

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { requestDeadline, route } from '@shop/kit';
 import type { Sessions } from '../domain/sessions';
-import { loginBodySchema, refreshBodySchema } from './schemas';
+import { usersHttp } from '@shop/contracts';
 
 const MAX_CLIENT_ID_LENGTH = 256;
 
@@ -21,7 +21,7 @@ export function sessionRoutes(sessions: Sessions) {
       method: 'POST',
       path: '/sessions',
       summary: 'Sign in with email and password: an access token and a refresh token',
-      body: loginBodySchema,
+      body: usersHttp.loginBody,
       handle: async ({ body }, ctx) => {
         noStore(ctx);
         return sessions.login({ ...body, clientId: clientIdOf(ctx), deadline: requestDeadline(ctx) });
@@ -31,7 +31,7 @@ export function sessionRoutes(sessions: Sessions) {
       method: 'POST',
       path: '/sessions/refresh',
       summary: 'Spend a refresh token for a new access token and the next refresh token',
-      body: refreshBodySchema,
+      body: usersHttp.refreshBody,
       handle: async ({ body }, ctx) => {
         noStore(ctx);
         return sessions.refresh(body.refreshToken);
@@ -41,7 +41,7 @@ export function sessionRoutes(sessions: Sessions) {
       method: 'POST',
       path: '/sessions/logout',
       summary: "End the refresh token's session (its whole family)",
-      body: refreshBodySchema,
+      body: usersHttp.refreshBody,
       handle: async ({ body }) => {
         await sessions.logout(body.refreshToken);
         return undefined;

@@ -1,6 +1,6 @@
 import { requestDeadline, route } from '@shop/kit';
 import type { Accounts } from '../domain/accounts';
-import { registerBodySchema } from './schemas';
+import { usersHttp } from '@shop/contracts';
 
 /** Open to any caller the gateway lets through: registration. */
 export function userRoutes(accounts: Accounts) {
@@ -9,7 +9,7 @@ export function userRoutes(accounts: Accounts) {
       method: 'POST',
       path: '/users',
       summary: 'Register a customer account',
-      body: registerBodySchema,
+      body: usersHttp.registerBody,
       handle: async ({ body }, ctx) => {
         const user = await accounts.register(body, requestDeadline(ctx));
         ctx.status = 201;
