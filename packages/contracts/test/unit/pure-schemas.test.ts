@@ -11,7 +11,7 @@ describe('the contracts package', () => {
   // The bottom layer: the kit (and through it every service) imports it, it imports no other package.
   it('when its sources are read, then none imports a package (no Dapr, no kit): only its own files and node:*', () => {
     const offending = files
-      .flatMap((f) => imports(f).map(([, , from]) => ({ f, from })))
+      .flatMap((f) => imports(f).map(([, , from]) => ({ f, from: from ?? '' })))
       .filter(({ from }) => !from.startsWith('.') && !from.startsWith('node:'))
       .map(({ f, from }) => `${f} imports ${from}`);
     expect(offending).toEqual([]);
