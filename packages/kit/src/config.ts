@@ -43,6 +43,13 @@ export function readConfig<S extends Record<string, Setting<unknown>>>(
   return out as never;
 }
 
+/** The settings' defaults, for those that have one: what a test's app is configured with unless it says otherwise. */
+export function settingDefaults<S extends Record<string, Setting<unknown>>>(settings: S): Partial<ConfigOf<S>> {
+  return Object.fromEntries(Object.entries(settings).flatMap(([key, s]) => ('fallback' in s ? [[key, s.fallback]] : []))) as Partial<
+    ConfigOf<S>
+  >;
+}
+
 function fail(): never {
   throw new Error('invalid');
 }

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { createApp } from '../app';
-import { readConfig, type ConfigOf, type Settings } from '../config';
+import { settingDefaults, type ConfigOf, type Settings } from '../config';
 import { subscriptionRouter } from '../dapr/subscriptions';
 import type { Lifecycle, ReadinessCheck } from '../http/health';
 import { route, routerFor, type RouteDef } from '../http/route';
@@ -17,7 +17,7 @@ export interface AppInputs<C, P> {
   ports: P;
   logger: Logger;
   metrics: Metrics;
-  /** The whole configuration; a test may give part of it, the rest are the settings' defaults. */
+  /** The configuration (`runService` gives all of it; a test may give part, the rest are the settings' defaults). */
   config?: Partial<C>;
   /** The gateway's public key, for a service that checks forwarded identities. */
   identityKey?: KeyObject;
@@ -29,7 +29,7 @@ export interface AppInputs<C, P> {
 
 /** The service's Koa app, wired from its definition; never listens (`runService` does, tests use `app.callback()`). */
 export function serviceApp<S extends Settings, P, D>(definition: ServiceDefinition<S, P, D>, inputs: AppInputs<ConfigOf<S>, P>): Koa {
-  const config = { ...readConfig(definition.settings, {}), ...inputs.config } as ConfigOf<S>;
+  const config = { ...settingDefaults(definition.settings), ...inputs.config } as ConfigOf<S>;
   const wiring: Wiring<ConfigOf<S>> = { config, logger: inputs.logger, metrics: inputs.metrics };
   const { ports } = inputs;
   const routers: Router[] = [];

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { ConfigOf, Settings } from '../config';
@@ -84,6 +83,3 @@ export interface ServiceDefinition<S extends Settings, P, D = undefined> {
 export function defineService<S extends Settings, P, D = undefined>(definition: ServiceDefinition<S, P, D>): ServiceDefinition<S, P, D> {
   return definition;
 }
-
-/** The gateway's public key, when the service checks forwarded identities. */
-export type IdentityKey = KeyObject;
