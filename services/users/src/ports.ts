@@ -1,6 +1,6 @@
 import type { Address, NewUser, UserRecord } from './domain/user';
 import type { FailureWindow } from './domain/throttle';
-import type { NewRefreshToken, RefreshTokenRecord } from './domain/refresh-tokens';
+import type { NewRefreshToken, RefreshTokenRecord } from './domain/refresh-token';
 import type { UserPosition } from './domain/user-cursor';
 
 // The ports the users domain needs; adapters/ implements them (TypeORM, and a Dapr state store for the

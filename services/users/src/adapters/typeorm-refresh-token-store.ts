@@ -1,5 +1,5 @@
 import { IsNull, type DataSource, type Repository } from 'typeorm';
-import type { NewRefreshToken, RefreshTokenRecord } from '../domain/refresh-tokens';
+import type { NewRefreshToken, RefreshTokenRecord } from '../domain/refresh-token';
 import type { RefreshTokenStore } from '../ports';
 import { RefreshTokenEntity, type RefreshTokenRow } from './typeorm-entities';
 

@@ -1,5 +1,5 @@
 import { route } from '@shop/kit';
-import type { Accounts } from '../domain/accounts';
+import type { Accounts } from '../use-cases/accounts';
 import { usersHttp } from '@shop/contracts';
 
 /** Any account, for admins only; guards.ts keeps everyone else out before these run. */

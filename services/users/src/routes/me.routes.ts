@@ -1,5 +1,5 @@
 import { requireIdentity, route } from '@shop/kit';
-import type { Accounts } from '../domain/accounts';
+import type { Accounts } from '../use-cases/accounts';
 import { usersHttp } from '@shop/contracts';
 
 /** The caller's own account; the caller is only ever the identity the gateway signed and forwarded. */

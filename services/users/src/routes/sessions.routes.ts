@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { requestDeadline, route } from '@shop/kit';
-import type { Sessions } from '../domain/sessions';
+import type { Sessions } from '../use-cases/sessions';
 import { usersHttp } from '@shop/contracts';
 
 const MAX_CLIENT_ID_LENGTH = 256;

@@ -1,5 +1,5 @@
 import { requestDeadline, route } from '@shop/kit';
-import type { Accounts } from '../domain/accounts';
+import type { Accounts } from '../use-cases/accounts';
 import { usersHttp } from '@shop/contracts';
 
 /** Open to any caller the gateway lets through: registration. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewRefreshToken, RefreshTokenRecord } from '../../src/domain/refresh-tokens';
+import type { NewRefreshToken, RefreshTokenRecord } from '../../src/domain/refresh-token';
 import type { FailureWindow } from '../../src/domain/throttle';
 import type { Address, NewUser, UserRecord } from '../../src/domain/user';
 import type { UserPosition } from '../../src/domain/user-cursor';

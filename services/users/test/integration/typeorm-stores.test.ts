@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTempDatabase, type TempDatabase } from '@shop/testkit';
 import type { DataSource } from 'typeorm';
-import { Accounts } from '../../src/domain/accounts';
+import { Accounts } from '../../src/use-cases/accounts';
 import { HashQueue } from '../../src/domain/hash-queue';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
-import { hashRefreshToken } from '../../src/domain/refresh-tokens';
+import { hashRefreshToken } from '../../src/domain/refresh-token';
 import { createDataSource, migrate } from '../../src/adapters/typeorm-data-source';
 import { TypeOrmRefreshTokenStore } from '../../src/adapters/typeorm-refresh-token-store';
 import { TypeOrmUserStore } from '../../src/adapters/typeorm-user-store';

@@ -1,7 +1,7 @@
 import { type StateStore, DependencyError, EtagMismatchError, type SaveOptions, type Versioned } from '@shop/kit';
 import type { FailureWindow } from '../../src/domain/throttle';
 import { TooManyAttemptsError } from '../../src/domain/errors';
-import { LoginThrottle } from '../../src/domain/login-throttle';
+import { LoginThrottle } from '../../src/use-cases/login-throttle';
 import { DaprFailureCounterStore, MAX_ATTEMPTS } from '../../src/adapters/dapr-failure-counter-store';
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z');

@@ -9,12 +9,12 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, serviceApp, DEADLINE_HEADER } from '@shop/kit';
 import { usersService } from '../../src/service';
 import { AccessTokenIssuer } from '../../src/domain/access-token';
-import { Accounts } from '../../src/domain/accounts';
+import { Accounts } from '../../src/use-cases/accounts';
 import { HashQueue } from '../../src/domain/hash-queue';
-import { LoginThrottle } from '../../src/domain/login-throttle';
+import { LoginThrottle } from '../../src/use-cases/login-throttle';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
-import { RefreshTokens } from '../../src/domain/refresh-tokens';
-import { Sessions } from '../../src/domain/sessions';
+import { RefreshTokens } from '../../src/use-cases/refresh-tokens';
+import { Sessions } from '../../src/use-cases/sessions';
 import { InMemoryFailureCounterStore, InMemoryRefreshTokenStore, InMemoryUserStore } from '../fakes/in-memory-stores';
 
 const PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

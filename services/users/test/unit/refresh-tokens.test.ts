@@ -1,5 +1,6 @@
 import { InvalidRefreshTokenError } from '../../src/domain/errors';
-import { hashRefreshToken, RefreshTokens } from '../../src/domain/refresh-tokens';
+import { hashRefreshToken } from '../../src/domain/refresh-token';
+import { RefreshTokens } from '../../src/use-cases/refresh-tokens';
 import { InMemoryRefreshTokenStore } from '../fakes/in-memory-stores';
 
 const USER = '0dfeb6db-385b-4f8c-94fc-d5a2ded8bc48';

@@ -2,10 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { AccessTokenIssuer } from '../../src/domain/access-token';
 import { InvalidCredentialsError, OverloadedError, TooManyAttemptsError } from '../../src/domain/errors';
 import { HashQueue } from '../../src/domain/hash-queue';
-import { LoginThrottle, throttleKeys } from '../../src/domain/login-throttle';
+import { LoginThrottle, throttleKeys } from '../../src/use-cases/login-throttle';
 import { DEFAULT_SCRYPT, PasswordHasher } from '../../src/domain/password-hash';
-import { RefreshTokens } from '../../src/domain/refresh-tokens';
-import { Sessions } from '../../src/domain/sessions';
+import { RefreshTokens } from '../../src/use-cases/refresh-tokens';
+import { Sessions } from '../../src/use-cases/sessions';
 import { InMemoryFailureCounterStore, InMemoryRefreshTokenStore, InMemoryUserStore } from '../fakes/in-memory-stores';
 
 const PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

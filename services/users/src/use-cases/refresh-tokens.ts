@@ -1,22 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RefreshTokenStore } from '../ports';
-import { InvalidRefreshTokenError } from './errors';
-
-export interface RefreshTokenRecord {
-  id: string;
-  tokenHash: string;
-  /** Every token descended from one login shares it; reuse of any of them revokes all. */
-  familyId: string;
-  userId: string;
-  expiresAt: Date;
-  usedAt: Date | null;
-  revokedAt: Date | null;
-}
-
-export type NewRefreshToken = Pick<RefreshTokenRecord, 'tokenHash' | 'familyId' | 'userId' | 'expiresAt'>;
-
-/** Only the hash is stored: a copy of the table does not hand out sessions. */
-export const hashRefreshToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+import { InvalidRefreshTokenError } from '../domain/errors';
+import { hashRefreshToken, type NewRefreshToken, type RefreshTokenRecord } from '../domain/refresh-token';
 
 // 256 random bits, base64url: unguessable, and URL- and header-safe as it is.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -1,12 +1,12 @@
 import type { UserStore } from '../ports';
-import type { AccessTokenIssuer } from './access-token';
-import { normalizeEmail } from './email';
-import { InvalidCredentialsError, InvalidRefreshTokenError, OverloadedError } from './errors';
-import type { HashQueue } from './hash-queue';
+import type { AccessTokenIssuer } from '../domain/access-token';
+import { normalizeEmail } from '../domain/email';
+import { InvalidCredentialsError, InvalidRefreshTokenError, OverloadedError } from '../domain/errors';
+import type { HashQueue } from '../domain/hash-queue';
 import type { LoginThrottle, Reservation } from './login-throttle';
-import type { PasswordHasher } from './password-hash';
+import type { PasswordHasher } from '../domain/password-hash';
 import type { RefreshTokens } from './refresh-tokens';
-import type { UserRecord } from './user';
+import type { UserRecord } from '../domain/user';
 
 export interface TokenResponse {
   accessToken: string;

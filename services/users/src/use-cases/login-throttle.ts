@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FailureCounterStore } from '../ports';
-import { TooManyAttemptsError } from './errors';
-import { admit, release, type ThrottleDecision, type ThrottleLimit } from './throttle';
+import { TooManyAttemptsError } from '../domain/errors';
+import { admit, release, type ThrottleDecision, type ThrottleLimit } from '../domain/throttle';
 
 export interface LoginLimits {
   /** Per account (normalized email), whether or not the account exists. */

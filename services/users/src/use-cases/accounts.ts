@@ -1,12 +1,12 @@
 import { NotFoundError, ValidationError } from '@shop/kit';
 import type { UserStore } from '../ports';
-import { isEmailAddress, normalizeEmail } from './email';
-import { EmailTakenError } from './errors';
-import type { HashQueue } from './hash-queue';
-import type { PasswordHasher } from './password-hash';
-import { assertPasswordAllowed, passwordProblems } from './password-policy';
-import { decodeUserCursor, encodeUserCursor } from './user-cursor';
-import { normalizeAddresses, normalizeName, toProfile, toSummary, type Address, type Profile, type UserSummary } from './user';
+import { isEmailAddress, normalizeEmail } from '../domain/email';
+import { EmailTakenError } from '../domain/errors';
+import type { HashQueue } from '../domain/hash-queue';
+import type { PasswordHasher } from '../domain/password-hash';
+import { assertPasswordAllowed, passwordProblems } from '../domain/password-policy';
+import { decodeUserCursor, encodeUserCursor } from '../domain/user-cursor';
+import { normalizeAddresses, normalizeName, toProfile, toSummary, type Address, type Profile, type UserSummary } from '../domain/user';
 
 export interface AccountDeps {
   users: UserStore;
